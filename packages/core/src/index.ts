@@ -1,0 +1,68 @@
+export { PhoenixError, ConfigError, formatConfigIssue } from './errors.js';
+export type { PhoenixErrorCode, ConfigIssue } from './errors.js';
+
+export {
+  isValidLabelName,
+  isValidLabelValue,
+  labelProblems,
+  validateLabels,
+  sortedLabelNames,
+  labelsToString,
+} from './labels.js';
+export type { Labels } from './labels.js';
+export { fingerprint } from './fingerprint.js';
+export { createAlert, alertProblems, isResolved, alertStatus, mergeAlerts } from './alert.js';
+export type { Alert, AlertInput, AlertStatus, CreateAlertOptions } from './alert.js';
+export { Matcher, createMatcher, matchLabels, matcherFromApi, matcherToApi } from './matcher.js';
+export type { MatchType, ApiMatcher } from './matcher.js';
+export { parseMatcher, parseMatchers } from './parse-matchers.js';
+export { silenceState } from './silence.js';
+export type { Silence, SilenceState } from './silence.js';
+export type { Notification, RouteMatch, RouteSettings } from './notification.js';
+
+export { systemClock, sleepWith } from './clock.js';
+export type { Clock, TimerHandle } from './clock.js';
+export type {
+  Lifecycle,
+  StopOptions,
+  PluginContext,
+  Source,
+  SourceContext,
+  EmitResult,
+  RejectedAlert,
+  Processor,
+  ProcessContext,
+  Router,
+  Dispatcher,
+  DispatchContext,
+  Notifier,
+  NotifyOptions,
+  DeliveryResult,
+  DeliveryFailureReason,
+  Responder,
+  ResponseRequest,
+  ResponseResult,
+} from './plugin.js';
+export type {
+  Store,
+  AlertStore,
+  SilenceStore,
+  NotificationLogStore,
+  NotificationLogEntry,
+  GroupState,
+  GroupStateStore,
+} from './store.js';
+export { createPipelineEvents } from './events.js';
+export type { PipelineEvents, PipelineEventMap } from './events.js';
+export { createPipeline } from './pipeline.js';
+export type { Pipeline, PipelineOptions, PipelineStats } from './pipeline.js';
+export { needsUpdate } from './delivery.js';
+export type { RetryOptions } from './delivery.js';
+export { BoundedBatchQueue } from './bounded-queue.js';
+export { createStaticRouter, defaultRouteSettings } from './static-router.js';
+export { createLogger, redactPaths } from './logger.js';
+
+export { parseDuration, formatDuration, durationSchema } from './duration.js';
+export { substituteEnv } from './env.js';
+export { loadConfig, parseConfig, formatPath } from './load-config.js';
+export type { LoadConfigOptions } from './load-config.js';

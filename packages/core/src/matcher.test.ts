@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+
+import { PhoenixError } from './errors.js';
+import type { MatchType } from './matcher.js';
+import { createMatcher, matchLabels, matcherFromApi, matcherToApi } from './matcher.js';
+
+describe('Matcher.matches', () => {
+  // Alertmanager's TestMatcher (pkg/labels/matcher_test.go).
+  it.each<[MatchType, string, string, boolean]>([
+    ['=', 'bar', 'bar', true],
+    ['=', 'bar', 'foo-bar', false],
+    ['!=', 'bar', 'bar', false],
+    ['!=', 'bar', 'foo-bar', true],
+    ['=~', 'bar', 'bar', true],
+    ['=~', 'bar', 'foo-bar', false],
+    ['=~', '.*bar', 'foo-bar', true],
+    ['!~', 'bar', 'bar', false],
+    ['!~', 'bar', 'foo-bar', true],
+    ['!~', '.*bar', 'foo-bar', false],
+    ['=~', 'foo.bar', 'foo-bar', true],
+    ['=~', 'foo\\.bar', 'foo-bar', false],
+    ['=~', 'foo\\.bar', 'foo.bar', true],
+    ['=', 'foo\nbar', 'foo\nbar', true],
+    ['=~', 'foo.bar', 'foo\nbar', false],
+    ['=~', '(?s)foo.bar', 'foo\nbar', true],
+    ['=', '~!="', '~!="', true],
+  ])('%s %j against %j is %s', (type, pattern, value, expected) => {
+    expect(createMatcher(type, 'foo', pattern).matches(value)).toBe(expected);
+  });
+
+  it('anchors regexes at both ends', () => {
+    expect(createMatcher('=~', 'foo', 'b').matches('abc')).toBe(false);
+    expect(createMatcher('=~', 'foo', 'b').matches('b')).toBe(true);
+    expect(createMatcher('=~', 'foo', 'a|b').matches('ab')).toBe(false);
+    expect(createMatcher('=~', 'foo', 'ab?').matches('abb')).toBe(false);
+    expect(createMatcher('!~', 'foo', 'b').matches('abc')).toBe(true);
+    // `$` is end of text without (?m), so a trailing newline does not match, as in Go.
+    expect(createMatcher('=~', 'foo', 'a').matches('a\n')).toBe(false);
+  });
+
+  it('anchors by wrapping as ^(?:value)$, so a stray `)` unanchors like in Alertmanager', () => {
+    const matcher = createMatcher('=~', 'foo', 'a)|(b');
+    expect(matcher.matches('axyz')).toBe(true);
+    expect(matcher.matches('xyzb')).toBe(true);
+    expect(matcher.matches('xyz')).toBe(false);
+  });
+
+  it('matches literal alternations exactly', () => {
+    const matcher = createMatcher('=~', 'env', 'prod|staging|dev-eu 1/a');
+    expect(matcher.matches('prod')).toBe(true);
+    expect(matcher.matches('dev-eu 1/a')).toBe(true);
+    expect(matcher.matches('production')).toBe(false);
+    expect(matcher.matches('prod|staging')).toBe(false);
+    expect(matcher.matches('')).toBe(false);
+    expect(createMatcher('=~', 'env', 'prod|').matches('')).toBe(true);
+    expect(createMatcher('!~', 'env', 'prod|staging').matches('staging')).toBe(false);
+    expect(createMatcher('!~', 'env', 'prod|staging').matches('dev')).toBe(true);
+  });
+
+  it('accepts Go RE2 syntax', () => {
+    expect(createMatcher('=~', 'foo', '\\pL+').matches('héllo')).toBe(true);
+    expect(createMatcher('=~', 'foo', '\\pL+').matches('h3llo')).toBe(false);
+    expect(createMatcher('=~', 'foo', '\\p{Greek}+').matches('αβγ')).toBe(true);
+    expect(createMatcher('=~', 'foo', '(?i)CRIT.*').matches('critical')).toBe(true);
+    expect(createMatcher('=~', 'foo', '(?P<sev>warn|crit)ical').matches('critical')).toBe(true);
+    expect(createMatcher('=~', 'foo', '[[:digit:]]{3}').matches('503')).toBe(true);
+    expect(createMatcher('=~', 'foo', '\\Qa.b\\E').matches('a.b')).toBe(true);
+    expect(createMatcher('=~', 'foo', '\\Qa.b\\E').matches('axb')).toBe(false);
+    expect(createMatcher('=~', 'foo', '.').matches('🙂')).toBe(true);
+  });
+
+  it('treats an empty matcher as matching the empty string only', () => {
+    expect(createMatcher('=', 'foo', '').matches('')).toBe(true);
+    expect(createMatcher('=', 'foo', '').matches('x')).toBe(false);
+    expect(createMatcher('=~', 'foo', '').matches('')).toBe(true);
+    expect(createMatcher('=~', 'foo', '').matches('x')).toBe(false);
+  });
+});
+
+describe('matchLabels', () => {
+  const labels = { alertname: 'HighLatency', severity: 'critical', instance: 'api-1:9090' };
+
+  it('requires every matcher to match', () => {
+    const severity = createMatcher('=~', 'severity', 'critical|warning');
+    expect(matchLabels([severity, createMatcher('=', 'alertname', 'HighLatency')], labels)).toBe(
+      true,
+    );
+    expect(matchLabels([severity, createMatcher('!~', 'instance', 'api-.*')], labels)).toBe(false);
+    expect(matchLabels([], labels)).toBe(true);
+  });
+
+  it('treats an absent label as the empty string', () => {
+    expect(matchLabels([createMatcher('=', 'team', '')], labels)).toBe(true);
+    expect(matchLabels([createMatcher('!=', 'team', '')], labels)).toBe(false);
+    expect(matchLabels([createMatcher('=~', 'team', '.*')], labels)).toBe(true);
+    expect(matchLabels([createMatcher('=~', 'team', '.+')], labels)).toBe(false);
+    expect(matchLabels([createMatcher('!=', 'team', 'db')], labels)).toBe(true);
+    expect(matchLabels([createMatcher('=', 'severity', '')], labels)).toBe(false);
+  });
+
+  it('does not read inherited properties as labels', () => {
+    expect(matchLabels([createMatcher('=', 'constructor', '')], labels)).toBe(true);
+    expect(matchLabels([createMatcher('=', '__proto__', '')], labels)).toBe(true);
+    expect(matchLabels([createMatcher('=', 'toString', '')], Object.create(null))).toBe(true);
+  });
+});
+
+describe('Matcher.toString', () => {
+  // Alertmanager 0.25's TestMatcherString (names are printed unquoted in 0.25).
+  it.each<[MatchType, string, string]>([
+    ['=', 'bar', 'foo="bar"'],
+    ['!=', 'bar', 'foo!="bar"'],
+    ['=~', 'bar', 'foo=~"bar"'],
+    ['!~', 'bar', 'foo!~"bar"'],
+    ['=', 'back\\slash', 'foo="back\\\\slash"'],
+    ['=', 'double"quote', 'foo="double\\"quote"'],
+    ['=', 'new\nline', 'foo="new\\nline"'],
+    ['=', 'tab\tstop', 'foo="tab\tstop"'],
+    ['=', '🙂', 'foo="🙂"'],
+    ['=', '', 'foo=""'],
+  ])('%s %j prints as %s', (type, value, expected) => {
+    expect(createMatcher(type, 'foo', value).toString()).toBe(expected);
+    expect(`${createMatcher(type, 'foo', value)}`).toBe(expected);
+  });
+});
+
+describe('createMatcher', () => {
+  it('exposes type, name and value', () => {
+    const matcher = createMatcher('!~', 'job', 'node.*');
+    expect(matcher).toMatchObject({ type: '!~', name: 'job', value: 'node.*' });
+  });
+
+  it('rejects a bad regex, naming the matcher and the regex error', () => {
+    let caught: unknown;
+    try {
+      createMatcher('=~', 'foo', 'invalid[regexp');
+    } catch (error) {
+      caught = error;
+    }
+    expect(PhoenixError.isInstance(caught)).toBe(true);
+    const error = caught as PhoenixError;
+    expect(error.code).toBe('ERR_MATCHER_INVALID');
+    expect(error.message).toBe(
+      'invalid matcher foo=~"invalid[regexp": error parsing regexp: missing closing ]: `[regexp)$`',
+    );
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+
+  it.each([
+    ['a(b', 'missing closing )'],
+    ['a{1001}', 'invalid repeat count'],
+    ['(?=a)', 'invalid or unsupported Perl syntax'],
+    ['\\1', 'invalid escape sequence'],
+    ['*', 'missing argument to repetition operator'],
+  ])('rejects %j (%s) for !~ too', (pattern, reason) => {
+    expect(() => createMatcher('!~', 'bar', pattern)).toThrow(reason);
+    expect(() => createMatcher('!~', 'bar', pattern)).toThrow(/^invalid matcher bar!~"/);
+  });
+
+  it('does not compile regexes for = and !=', () => {
+    expect(createMatcher('=', 'foo', 'invalid[regexp').matches('invalid[regexp')).toBe(true);
+    expect(createMatcher('!=', 'foo', '(').matches('(')).toBe(false);
+  });
+
+  it('rejects an unknown match type', () => {
+    expect(() => createMatcher('==' as MatchType, 'foo', 'bar')).toThrow(
+      expect.objectContaining({ code: 'ERR_MATCHER_INVALID' }),
+    );
+  });
+
+  it('keeps working past the regex cache bound', () => {
+    const matchers = Array.from({ length: 1100 }, (_, i) => createMatcher('=~', 'n', `${i}|x.*`));
+    expect(matchers.every((matcher, i) => matcher.matches(String(i)))).toBe(true);
+    expect(matchers[3]!.matches('4')).toBe(false);
+    expect(createMatcher('=~', 'n', '3|x.*').matches('xyz')).toBe(true);
+  });
+});
+
+describe('API conversion', () => {
+  // Alertmanager's TestMatcherJSONMarshal / TestMatcherJSONUnmarshal.
+  it.each<[MatchType, boolean, boolean]>([
+    ['=', false, true],
+    ['!=', false, false],
+    ['=~', true, true],
+    ['!~', true, false],
+  ])('%s is isRegex=%s isEqual=%s, both ways', (type, isRegex, isEqual) => {
+    const matcher = createMatcher(type, 'foo', 'bar');
+    expect(matcherToApi(matcher)).toEqual({ name: 'foo', value: 'bar', isRegex, isEqual });
+    const back = matcherFromApi({ name: 'foo', value: 'bar', isRegex, isEqual });
+    expect(back).toMatchObject({ type, name: 'foo', value: 'bar' });
+  });
+
+  it('defaults isEqual to true', () => {
+    expect(matcherFromApi({ name: 'foo', value: 'bar', isRegex: false }).type).toBe('=');
+    expect(matcherFromApi({ name: 'foo', value: 'ba.*', isRegex: true }).type).toBe('=~');
+  });
+
+  it('compiles API regexes and reports bad ones', () => {
+    expect(matcherFromApi({ name: 'foo', value: 'ba.*', isRegex: true }).matches('bar')).toBe(true);
+    expect(() => matcherFromApi({ name: 'foo', value: '(', isRegex: true })).toThrow(
+      'invalid matcher foo=~"("',
+    );
+  });
+});
+
+describe('regexes run in linear time', () => {
+  const as = 'a'.repeat(100_000);
+
+  it.each<[string, string, boolean]>([
+    ['(a+)+$', as, true],
+    ['(a+)+$', `${as}!`, false],
+    ['(a+)+$', `${as}b`, false],
+    ['(a|aa)*b', as, false],
+    ['(a|aa)*b', `${as}b`, true],
+    ['(a|aa)*b', `${as}!`, false],
+  ])('=~ %j against 100 kB (%#) in well under 100 ms', (pattern, value, expected) => {
+    const started = performance.now();
+    const matcher = createMatcher('=~', 'foo', pattern);
+    const matched = matcher.matches(value);
+    const negated = createMatcher('!~', 'foo', pattern).matches(value);
+    const elapsedMs = performance.now() - started;
+    expect(matched).toBe(expected);
+    expect(negated).toBe(!expected);
+    expect(elapsedMs).toBeLessThan(100);
+  });
+});
