@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { needsUpdate } from './delivery.js';
 import { createPipeline } from './pipeline.js';
 import type { DeliveryResult, Notifier } from './plugin.js';
+import type { NotificationLogEntry } from './store.js';
 import { FakeClock, flushMicrotasks } from './testing/index.js';
 
 const silent = pino({ level: 'silent' });
@@ -96,7 +97,7 @@ describe('delivery retries', () => {
 });
 
 describe('needsUpdate (Alertmanager DedupStage)', () => {
-  const entry = {
+  const entry: NotificationLogEntry = {
     groupKey: 'g',
     integration: 'r/webhook/0',
     firingAlerts: ['a', 'b'],
@@ -113,7 +114,16 @@ describe('needsUpdate (Alertmanager DedupStage)', () => {
     ['all resolved after firing was sent', entry, [], ['a', 'b'], false, true],
     ['all resolved but never sent firing', { ...entry, firingAlerts: [] }, [], ['a'], true, false],
   ] as const)('%s', (_name, logged, firing, resolved, sendResolved, expected) => {
-    expect(needsUpdate(logged, firing, resolved, sendResolved, 60_000, 2_000)).toBe(expected);
+    expect(
+      needsUpdate(
+        logged as NotificationLogEntry | undefined,
+        firing,
+        resolved,
+        sendResolved,
+        60_000,
+        2_000,
+      ),
+    ).toBe(expected);
   });
 
   it('repeats an unchanged group only after repeat_interval', () => {

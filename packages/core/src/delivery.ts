@@ -90,18 +90,23 @@ export class DeliveryQueue {
     return this.queue.size + this.queue.pending;
   }
 
-  /** Resolves once queued; waits while the queue is full. */
-  async enqueue(notification: Notification): Promise<void> {
+  /**
+   * Resolves once queued (waiting while the queue is full) with a promise of the outcome: `true`
+   * when delivered or nothing new had to be sent, `false` when delivery gave up.
+   */
+  async enqueue(notification: Notification): Promise<{ delivered: Promise<boolean> }> {
     if (this.queue.size >= this.options.maxQueued)
       await this.queue.onSizeLessThan(this.options.maxQueued);
-    void this.queue
+    const delivered = this.queue
       .add(() => this.deliver(notification))
       .catch((error: unknown) => {
         this.options.logger.error(
           { err: error, integration: this.options.integration },
           'delivery crashed',
         );
+        return false;
       });
+    return { delivered };
   }
 
   /** Resolves when nothing is queued or in flight. */
@@ -109,7 +114,7 @@ export class DeliveryQueue {
     return this.queue.onIdle();
   }
 
-  private async deliver(notification: Notification): Promise<void> {
+  private async deliver(notification: Notification): Promise<boolean> {
     const { notifier, clock, notificationLog, integration } = this.options;
     const firing = sortedFingerprints(notification, false);
     const resolved = sortedFingerprints(notification, true);
@@ -119,7 +124,7 @@ export class DeliveryQueue {
     if (
       !needsUpdate(entry, firing, resolved, sendResolved, notification.route.repeatIntervalMs, now)
     )
-      return;
+      return true;
 
     const alerts = sendResolved
       ? notification.alerts
@@ -127,7 +132,7 @@ export class DeliveryQueue {
     // With nothing to show this receiver, skip the send but still log the state (as Alertmanager).
     if (alerts.length > 0) {
       const sent = await this.attempt({ ...notification, alerts }, now);
-      if (!sent) return;
+      if (!sent) return false;
     }
     await notificationLog.put([
       {
@@ -139,6 +144,7 @@ export class DeliveryQueue {
         expiresAt: clock.now() + this.options.logRetentionMs,
       },
     ]);
+    return true;
   }
 
   private async attempt(notification: Notification, startedAt: number): Promise<boolean> {

@@ -35,6 +35,7 @@ export type {
   Router,
   Dispatcher,
   DispatchContext,
+  NotifyReceipt,
   Notifier,
   NotifyOptions,
   DeliveryResult,
@@ -66,3 +67,5 @@ export { parseDuration, formatDuration, durationSchema } from './duration.js';
 export { substituteEnv } from './env.js';
 export { loadConfig, parseConfig, formatPath } from './load-config.js';
 export type { LoadConfigOptions } from './load-config.js';
+export { createAlertMarker } from './marker.js';
+export type { AlertMarker, AlertMark, AlertMarkState } from './marker.js';

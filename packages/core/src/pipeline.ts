@@ -17,6 +17,7 @@ import type {
   EmitResult,
   Lifecycle,
   Notifier,
+  NotifyReceipt,
   PluginContext,
   Processor,
   RejectedAlert,
@@ -146,7 +147,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     );
   }
 
-  async function notify(notification: Notification): Promise<void> {
+  async function notify(notification: Notification): Promise<NotifyReceipt> {
     const now = clock.now();
     let alerts = notification.alerts;
     for (const processor of processors) {
@@ -158,18 +159,20 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     }
     if (alerts.length === 0) {
       events.emit('notification-muted', { notification });
-      return;
+      return { delivered: Promise.resolve(true) };
     }
     const queues = deliveryQueues.get(notification.receiver);
     if (!queues) {
-      if (!options.receivers || Object.keys(options.receivers).length > 0)
-        logger.warn(
-          { receiver: notification.receiver },
-          'notification for a receiver without integrations',
-        );
-      return;
+      logger.warn(
+        { receiver: notification.receiver },
+        'notification for a receiver without integrations',
+      );
+      return { delivered: Promise.resolve(true) };
     }
-    for (const queue of queues) await queue.enqueue({ ...notification, alerts });
+    const outcomes: Promise<boolean>[] = [];
+    for (const queue of queues)
+      outcomes.push((await queue.enqueue({ ...notification, alerts })).delivered);
+    return { delivered: Promise.all(outcomes).then((results) => results.every(Boolean)) };
   }
 
   const dispatchContext: DispatchContext = { ...context, notify };

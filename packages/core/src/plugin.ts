@@ -95,9 +95,19 @@ export interface Router {
 export interface DispatchContext extends PluginContext {
   /**
    * Mutes (processors' `mute`) and queues a notification for every integration of its receiver.
-   * Resolves once queued; waits while a receiver's queue is full.
+   * Resolves once queued (waiting while a receiver's queue is full) with a receipt whose
+   * `delivered` settles when every integration has delivered it (`true`), or one gave up (`false`).
    */
-  notify(notification: Notification): Promise<void>;
+  notify(notification: Notification): Promise<NotifyReceipt>;
+}
+
+/** Returned by {@link DispatchContext.notify} once a notification is queued. */
+export interface NotifyReceipt {
+  /**
+   * `true` once every integration delivered it or had nothing new to send (notification log),
+   * `false` when one gave up; muted notifications resolve `true` at once. Never rejects.
+   */
+  delivered: Promise<boolean>;
 }
 
 /**
