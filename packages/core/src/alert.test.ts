@@ -39,6 +39,17 @@ describe('createAlert', () => {
     expect(alert.timeout).toBe(true);
   });
 
+  it('drops empty label values before fingerprinting, as the Alertmanager API does', () => {
+    const alert = createAlert({ labels: { alertname: 'A', empty: '' } }, { now });
+    expect(alert.labels).toEqual({ alertname: 'A' });
+    expect(alert.fingerprint).toBe(
+      createAlert({ labels: { alertname: 'A' } }, { now }).fingerprint,
+    );
+    expect(() => createAlert({ labels: { only: '' } }, { now })).toThrow(
+      /^at least one label pair required$/,
+    );
+  });
+
   it('treats Go zero time as unset', () => {
     const alert = createAlert(
       { labels: { alertname: 'A' }, endsAt: '0001-01-01T00:00:00Z' },

@@ -72,6 +72,17 @@ export interface CreateAlertOptions {
   resolveTimeoutMs?: number;
 }
 
+const NO_LABELS = 'at least one label pair required';
+
+/** Alertmanager's API drops label pairs with an empty value before validating and fingerprinting. */
+function withoutEmptyValues(labels: Record<string, string>): Record<string, string> {
+  for (const name in labels) {
+    if (labels[name] === '')
+      return Object.fromEntries(Object.entries(labels).filter(([, value]) => value !== ''));
+  }
+  return labels;
+}
+
 /**
  * Problems with an alert, checked as Alertmanager's `Alert.Validate()`; empty when valid.
  * Messages name the offending label or field.
@@ -84,7 +95,10 @@ export function alertProblems(
   if (alert.endsAt !== 0 && alert.endsAt < alert.startsAt)
     problems.push('start time must be before end time');
   const labels = labelProblems(alert.labels, 'labels');
+  const empty = labels.indexOf(NO_LABELS);
+  if (empty >= 0) labels.splice(empty, 1);
   if (labels.length > 0) problems.push(`invalid label set: ${labels.join('; ')}`);
+  if (empty >= 0) problems.push(NO_LABELS);
   const annotations = labelProblems(alert.annotations, 'annotations');
   if (annotations.length > 0) problems.push(`invalid annotations: ${annotations.join('; ')}`);
   return problems;
@@ -103,7 +117,7 @@ export function createAlert(input: AlertInput, options: CreateAlertOptions): Ale
   } catch (error) {
     throw new PhoenixError('ERR_ALERT_INVALID', (error as Error).message);
   }
-  const labels = input.labels ?? {};
+  const labels = withoutEmptyValues(input.labels ?? {});
   const annotations = input.annotations ?? {};
   let timeout = false;
   if (endsAt === 0 && options.resolveTimeoutMs !== undefined) {

@@ -8,9 +8,11 @@ export {
   validateLabels,
   sortedLabelNames,
   labelsToString,
+  compareUtf8,
+  goQuote,
 } from './labels.js';
 export type { Labels } from './labels.js';
-export { fingerprint } from './fingerprint.js';
+export { fingerprint, fingerprintOfNames } from './fingerprint.js';
 export { createAlert, alertProblems, isResolved, alertStatus, mergeAlerts } from './alert.js';
 export type { Alert, AlertInput, AlertStatus, CreateAlertOptions } from './alert.js';
 export { Matcher, createMatcher, matchLabels, matcherFromApi, matcherToApi } from './matcher.js';

@@ -1,0 +1,88 @@
+import type { Alert } from './alert.js';
+import type { Lifecycle } from './plugin.js';
+import type { Silence } from './silence.js';
+
+/** Active alerts, keyed by fingerprint. Writes are batches: one transaction per call. */
+export interface AlertStore {
+  /** Inserts or replaces alerts by fingerprint, atomically. */
+  upsert(alerts: readonly Alert[]): Promise<void>;
+  /** Deletes alerts by fingerprint; unknown fingerprints are ignored. */
+  delete(fingerprints: readonly string[]): Promise<void>;
+  get(fingerprint: string): Promise<Alert | undefined>;
+  list(): Promise<Alert[]>;
+}
+
+/** Silences, keyed by id. Expired silences stay until `deleteExpiredBefore` collects them. */
+export interface SilenceStore {
+  upsert(silence: Silence): Promise<void>;
+  get(id: string): Promise<Silence | undefined>;
+  list(): Promise<Silence[]>;
+  /** Removes silences that ended before `time` (ms since epoch); returns how many. */
+  deleteExpiredBefore(time: number): Promise<number>;
+}
+
+/**
+ * One line of the notification log (Alertmanager's `nflogpb.Entry`): what was last sent for a
+ * group to one receiver integration, so a restart or a second replica never sends it again.
+ */
+export interface NotificationLogEntry {
+  /** The group key of the notification. */
+  groupKey: string;
+  /** Receiver name, integration name and index, e.g. `team-x/webhook/0`. */
+  integration: string;
+  /** Sorted fingerprints of the firing alerts that were sent. */
+  firingAlerts: string[];
+  /** Sorted fingerprints of the resolved alerts that were sent. */
+  resolvedAlerts: string[];
+  /** When it was sent (ms since epoch). */
+  timestamp: number;
+  /** When the entry may be garbage-collected (ms since epoch). */
+  expiresAt: number;
+}
+
+export interface NotificationLogStore {
+  get(groupKey: string, integration: string): Promise<NotificationLogEntry | undefined>;
+  /** Records entries, replacing those with the same group key and integration, atomically. */
+  put(entries: readonly NotificationLogEntry[]): Promise<void>;
+  /** Entries, optionally only those for one group key. */
+  list(groupKey?: string): Promise<NotificationLogEntry[]>;
+  /** Removes entries whose `expiresAt` is before `time`; returns how many. */
+  deleteExpiredBefore(time: number): Promise<number>;
+}
+
+/** Persisted state of one aggregation group, so that groups resume after a restart. */
+export interface GroupState {
+  /** The group key. */
+  groupKey: string;
+  receiver: string;
+  /** Route id the group belongs to. */
+  routeId: string;
+  /** Values of the group-by labels. */
+  groupLabels: Record<string, string>;
+  /** Fingerprints of the alerts in the group. */
+  fingerprints: string[];
+  /** When the group was first flushed (ms since epoch), 0 while waiting for `group_wait`. */
+  firstFlushAt: number;
+  /** When the group last flushed (ms since epoch), 0 if never. */
+  lastFlushAt: number;
+  /** When the group is next due to flush (ms since epoch). */
+  nextFlushAt: number;
+}
+
+export interface GroupStateStore {
+  put(states: readonly GroupState[]): Promise<void>;
+  delete(groupKeys: readonly string[]): Promise<void>;
+  list(): Promise<GroupState[]>;
+}
+
+/**
+ * Everything that must survive a restart lives behind this interface. Implementations:
+ * the in-memory store in `@phoenix-alerting/core/testing`, `@phoenix-alerting/store-sqlite`
+ * (embedded default) and `@phoenix-alerting/store-postgres` (shared by replicas).
+ */
+export interface Store extends Lifecycle {
+  readonly alerts: AlertStore;
+  readonly silences: SilenceStore;
+  readonly notificationLog: NotificationLogStore;
+  readonly groups: GroupStateStore;
+}
