@@ -213,7 +213,7 @@ describe('regexes run in linear time', () => {
     ['(a|aa)*b', as, false],
     ['(a|aa)*b', `${as}b`, true],
     ['(a|aa)*b', `${as}!`, false],
-  ])('=~ %j against 100 kB (%#) in well under 100 ms', (pattern, value, expected) => {
+  ])('=~ %j against 100 kB (%#) in milliseconds', (pattern, value, expected) => {
     const started = performance.now();
     const matcher = createMatcher('=~', 'foo', pattern);
     const matched = matcher.matches(value);
@@ -221,6 +221,7 @@ describe('regexes run in linear time', () => {
     const elapsedMs = performance.now() - started;
     expect(matched).toBe(expected);
     expect(negated).toBe(!expected);
-    expect(elapsedMs).toBeLessThan(100);
+    // A backtracking engine would not finish this in years; the bound only leaves room for a loaded CI machine.
+    expect(elapsedMs).toBeLessThan(500);
   });
 });

@@ -202,7 +202,7 @@ describe('parseMatchers', () => {
     const spaces = ' '.repeat(100_000);
     const started = performance.now();
     const matchers = parseMatchers(`{foo=${spaces}bar${spaces}x${spaces},${spaces}baz=${spaces}}`);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(500);
     expect(plain(matchers)).toEqual([
       ['=', 'foo', `bar${spaces}x`],
       ['=', 'baz', ''],
@@ -258,7 +258,7 @@ describe('parseMatcher', () => {
     const spaces = ' '.repeat(100_000);
     const started = performance.now();
     const matcher = parseMatcher(`foo=${spaces}a${spaces}b${spaces}`);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(500);
     expect(matcher.value).toBe(`a${spaces}b`);
   });
 });
