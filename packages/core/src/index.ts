@@ -71,3 +71,37 @@ export { loadConfig, parseConfig, formatPath } from './load-config.js';
 export type { LoadConfigOptions } from './load-config.js';
 export { createAlertMarker } from './marker.js';
 export type { AlertMarker, AlertMark, AlertMarkState } from './marker.js';
+
+export {
+  alertmanagerConfigSchema,
+  globalConfigSchema,
+  routeConfigSchema,
+  receiverConfigSchema,
+  inhibitRuleConfigSchema,
+  alertmanagerIntegrationKeys,
+  phoenixIntegrationKeys,
+  parseAlertmanagerConfig,
+  loadAlertmanagerConfig,
+} from './alertmanager-config.js';
+export type {
+  AlertmanagerConfig,
+  GlobalConfig,
+  RouteConfig,
+  ReceiverConfig,
+  NotifierConfig,
+  IntegrationKey,
+  InhibitRuleConfig,
+  ParseAlertmanagerConfigOptions,
+} from './alertmanager-config.js';
+export {
+  timeIntervalConfigSchema,
+  muteTimeIntervalConfigSchema,
+  timeIntervalSpecSchema,
+  isValidTimeZone,
+} from './alertmanager-config-time-intervals.js';
+export type {
+  TimeIntervalConfig,
+  TimeIntervalSpec,
+  TimeRange,
+  InclusiveRange,
+} from './alertmanager-config-time-intervals.js';
