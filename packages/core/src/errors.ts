@@ -12,6 +12,8 @@ export type PhoenixErrorCode =
   | 'ERR_PLUGIN_FAILED'
   | 'ERR_STORE'
   | 'ERR_NOT_FOUND'
+  | 'ERR_SILENCE_INVALID'
+  | 'ERR_SILENCE_EXPIRED'
   | 'ERR_DELIVERY';
 
 /**
