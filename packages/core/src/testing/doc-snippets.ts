@@ -1,6 +1,6 @@
-// Test helper: runs the ```ts test code blocks of a Markdown page, so that documentation examples
-// cannot rot. Each block is written to a module under node_modules/.cache and imported; it asserts
-// with node:assert and must not import vitest. Other packages import this file for their docs.
+// Runs the ```ts test code blocks of a Markdown page (README, docs/), so documentation examples
+// cannot rot. Each block is written to a module under the package's node_modules/.cache and
+// imported, so its imports resolve like the package's own; it asserts with node:assert.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
@@ -35,4 +35,30 @@ export async function runDocSnippet(
   const file = join(dir, `${basename(markdownPath, '.md')}-${snippet.line}.ts`);
   writeFileSync(file, `// from ${markdownPath}:${snippet.line}\n${snippet.code}\n`);
   await import(/* @vite-ignore */ file);
+}
+
+/** The parts of vitest (or a compatible runner) the suite registers its tests with. */
+export interface TestRegistrar {
+  describe: (name: string, body: () => void) => void;
+  it: (name: string, body: () => Promise<void> | void) => void;
+  expect: (value: unknown) => { toBeGreaterThan(n: number): void };
+}
+
+/**
+ * Registers one test per ```ts test block of `markdownPath` (and one that the page has at least one),
+ * run as modules of `packageDir`. Pass vitest's `{ describe, it, expect }`.
+ */
+export function describeDocSnippets(
+  markdownPath: string,
+  packageDir: string,
+  { describe, it, expect }: TestRegistrar,
+): void {
+  describe(`${basename(markdownPath)} examples`, () => {
+    const snippets = docSnippets(markdownPath);
+    it('has an example', () => expect(snippets.length).toBeGreaterThan(0));
+    for (const snippet of snippets) {
+      it(`runs the example at line ${snippet.line}`, () =>
+        runDocSnippet(packageDir, markdownPath, snippet));
+    }
+  });
 }

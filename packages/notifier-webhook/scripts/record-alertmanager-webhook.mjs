@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// Records what a real Alertmanager POSTs to its webhook receivers into
+// src/__fixtures__/alertmanager-webhook.json: the raw request bodies (byte for byte) and
+// headers. Needs Alertmanager 0.25 (Debian: `apt-get install prometheus-alertmanager`); no npm
+// dependencies.
+//
+//   node scripts/record-alertmanager-webhook.mjs [path/to/alertmanager]
+//
+// The functions are exported for the live differential test in src/webhook-notifier.test.ts.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
+export const FIXTURE_URL = new URL(
+  '../src/__fixtures__/alertmanager-webhook.json',
+  import.meta.url,
+);
+export const EXTERNAL_URL = 'http://alertmanager.example.com:9093/am';
+export const SECRET_TOKEN = 'fixture-bearer-token';
+
+const READY_TIMEOUT_MS = 15_000;
+const DELIVERY_TIMEOUT_MS = 20_000;
+
+/** Three integrations over two routes of the same alerts: plain, truncated, and basic auth. */
+export function alertmanagerConfig(sinkURL) {
+  return `
+route:
+  receiver: 'null'
+  routes:
+    - matchers: ['team="web"']
+      receiver: 'team.web+ops'
+      group_by: [alertname]
+      group_wait: 1s
+      group_interval: 1h
+      repeat_interval: 4h
+      continue: true
+    - matchers: ['team="web"']
+      receiver: truncated
+      group_by: [alertname, team]
+      group_wait: 1s
+      group_interval: 1h
+      repeat_interval: 4h
+receivers:
+  - name: 'null'
+  - name: 'team.web+ops'
+    webhook_configs:
+      - url: '${sinkURL}/all'
+        http_config:
+          authorization:
+            credentials: '${SECRET_TOKEN}'
+  - name: truncated
+    webhook_configs:
+      - url: '${sinkURL}/truncated'
+        max_alerts: 2
+        send_resolved: true
+        http_config:
+          basic_auth:
+            username: phoenix
+            password: fixture-password
+`;
+}
+
+/**
+ * The posted alerts, one group (`alertname="HighLatency"`): firing and resolved, with and without
+ * `job`/`instance` (which lead Alertmanager's sort order), HTML-special and control characters,
+ * non-ASCII text and times with trailing-zero milliseconds.
+ */
+export const POSTED_ALERTS = [
+  {
+    labels: {
+      alertname: 'HighLatency',
+      team: 'web',
+      job: 'api',
+      instance: 'b:9090',
+      severity: 'critical',
+    },
+    annotations: {
+      summary: 'p99 <1s> & "rising"',
+      description: 'line1\nline2\ttab \b\f é 日本 😀 \u2028\u2029 \\ </script>',
+      runbook: 'https://runbooks.example.com/latency',
+    },
+    startsAt: '2024-01-01T00:00:00.123Z',
+    generatorURL: 'http://prometheus:9090/graph?g0.expr=latency&g0.tab=1',
+  },
+  {
+    labels: {
+      alertname: 'HighLatency',
+      team: 'web',
+      job: 'api',
+      instance: 'a:9090',
+      severity: 'warning',
+    },
+    annotations: {
+      summary: 'resolved one',
+      runbook: 'https://runbooks.example.com/latency',
+    },
+    startsAt: '2024-01-01T00:00:01Z',
+    endsAt: '2024-01-01T01:00:00.5Z',
+    generatorURL: 'http://prometheus:9090/graph?g0.expr=latency',
+  },
+  {
+    labels: {
+      alertname: 'HighLatency',
+      team: 'web',
+      job: 'db',
+      instance: 'a:9090',
+      severity: 'critical',
+    },
+    annotations: { summary: 'db', runbook: 'https://runbooks.example.com/latency' },
+    startsAt: '2024-01-01T00:00:00.1Z',
+  },
+  {
+    labels: { alertname: 'HighLatency', team: 'web', instance: 'a:9090', zone: 'eu-1' },
+    annotations: { runbook: 'https://runbooks.example.com/latency' },
+    startsAt: '2024-01-01T00:00:02.120Z',
+  },
+  {
+    labels: { alertname: 'HighLatency', team: 'web', job: 'api', severity: 'critical' },
+    annotations: { runbook: 'https://runbooks.example.com/latency' },
+    startsAt: '2024-01-01T00:00:03Z',
+  },
+];
+
+async function listen(server) {
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return server.address().port;
+}
+
+async function freePort() {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitUntilReady(url, child, output) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`alertmanager exited with ${child.exitCode}:\n${output.join('')}`);
+    }
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`alertmanager not ready after ${READY_TIMEOUT_MS} ms:\n${output.join('')}`);
+}
+
+/**
+ * Runs Alertmanager against a local sink, posts {@link POSTED_ALERTS} and resolves to the
+ * deliveries it made, one per webhook path: `{ path, headers, body }`, `body` the raw text.
+ */
+export async function recordWebhookDeliveries(binary = ALERTMANAGER_BINARY) {
+  const deliveries = new Map();
+  let onDelivery = () => {};
+  const sink = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      if (!deliveries.has(request.url)) {
+        const { host: _host, ...headers } = request.headers;
+        deliveries.set(request.url, {
+          path: request.url,
+          method: request.method,
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      }
+      response.end();
+      onDelivery();
+    });
+  });
+  const sinkURL = `http://127.0.0.1:${await listen(sink)}`;
+
+  const dir = await mkdtemp(join(tmpdir(), 'phoenix-am-webhook-'));
+  const configFile = join(dir, 'alertmanager.yml');
+  await writeFile(configFile, alertmanagerConfig(sinkURL));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    binary,
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=${EXTERNAL_URL}`,
+      '--web.route-prefix=/',
+      '--cluster.listen-address=',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } },
+  );
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(String(chunk)));
+  child.stderr.on('data', (chunk) => output.push(String(chunk)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await new Promise((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    await waitUntilReady(url, child, output);
+    const received = new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no webhook delivery in time:\n${output.join('')}`)),
+        DELIVERY_TIMEOUT_MS,
+      );
+      onDelivery = () => {
+        if (deliveries.size < 2) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    const posted = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(POSTED_ALERTS),
+    });
+    if (!posted.ok) throw new Error(`POST /api/v2/alerts: ${posted.status} ${await posted.text()}`);
+    await received;
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    sink.closeAllConnections();
+    await new Promise((resolve) => sink.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  }
+  return [...deliveries.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Alertmanager's version, from `--version`. */
+export async function alertmanagerVersion(binary = ALERTMANAGER_BINARY) {
+  const child = spawn(binary, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const chunks = [];
+  child.stdout.on('data', (chunk) => chunks.push(String(chunk)));
+  child.stderr.on('data', (chunk) => chunks.push(String(chunk)));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return /version (\S+)/.exec(chunks.join(''))?.[1] ?? 'unknown';
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const binary = process.argv[2] ?? ALERTMANAGER_BINARY;
+  const deliveries = await recordWebhookDeliveries(binary);
+  const fixture = {
+    recordedWith: `alertmanager ${await alertmanagerVersion(binary)}`,
+    externalURL: EXTERNAL_URL,
+    postedAlerts: POSTED_ALERTS,
+    deliveries,
+  };
+  await writeFile(FIXTURE_URL, `${JSON.stringify(fixture, null, 2)}\n`);
+  console.log(`wrote ${deliveries.length} deliveries to ${fileURLToPath(FIXTURE_URL)}`);
+}

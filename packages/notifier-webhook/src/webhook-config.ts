@@ -1,0 +1,76 @@
+// Alertmanager's `webhook_configs` entry (config/notifiers.go WebhookConfig), plus Phoenix's
+// `timeout`. Unknown keys are errors, as in Alertmanager's strict YAML loading.
+import { ConfigError, durationSchema, formatPath } from '@phoenix-alerting/core';
+import { z } from 'zod';
+import { httpConfigSchema, httpUrlSchema, optional } from './http-config.js';
+import type { HttpClientConfig } from './http-config.js';
+
+/** A `webhook_configs` entry after validation and defaulting. */
+export interface WebhookConfig {
+  /** Whether resolved-only notifications are delivered. Default true. */
+  send_resolved: boolean;
+  /** Where to POST; exactly one of `url` and `url_file` is set. */
+  url?: string;
+  /** File holding the URL, read (and trimmed) at every delivery. */
+  url_file?: string;
+  /** Most alerts per message; the rest are counted in `truncatedAlerts`. 0 (default): all. */
+  max_alerts: number;
+  http_config: HttpClientConfig;
+  /** Phoenix: how long one delivery attempt may take, in ms (config: `10s`). 0: no limit. */
+  timeout: number;
+}
+
+/** A `webhook_configs` entry as written in the configuration file. */
+export type WebhookConfigInput = z.input<typeof webhookConfigSchema>;
+
+const isObject = ({ value }: { value: unknown }) => typeof value === 'object' && value !== null;
+
+/** Validates a `webhook_configs` entry; durations become ms, defaults are filled in. */
+export const webhookConfigSchema = z
+  .strictObject({
+    send_resolved: optional(z.boolean()),
+    url: optional(httpUrlSchema('webhook URL')),
+    url_file: optional(z.string()),
+    max_alerts: optional(
+      z
+        .number({ error: 'max_alerts must be a whole number of alerts, 0 for all' })
+        .int('max_alerts must be a whole number of alerts, 0 for all')
+        .min(0, 'max_alerts must not be negative (0 sends all alerts)'),
+    ),
+    http_config: optional(httpConfigSchema),
+    timeout: optional(durationSchema),
+  })
+  // Checked even when other settings are bad (`when`), so that one error lists every problem.
+  .refine((config) => config.url || config.url_file, {
+    message: 'one of url or url_file must be configured',
+    when: isObject,
+  })
+  .refine((config) => !(config.url && config.url_file), {
+    message: 'at most one of url & url_file must be configured',
+    when: isObject,
+  })
+  .transform((config): WebhookConfig => {
+    return {
+      send_resolved: config.send_resolved ?? true,
+      ...(config.url ? { url: config.url } : { url_file: config.url_file }),
+      max_alerts: config.max_alerts ?? 0,
+      http_config: config.http_config ?? httpConfigSchema.parse({}),
+      timeout: config.timeout ?? 10_000,
+    };
+  });
+
+/**
+ * Parses with `schema` or throws one `ConfigError` naming `subject` and every bad path. Values are
+ * never quoted in the messages: a webhook URL or a password may be the bad value.
+ */
+export function parseOrThrow<T>(schema: z.ZodType<T, unknown>, input: unknown, subject: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      message: issue.message,
+    })),
+    { subject },
+  );
+}

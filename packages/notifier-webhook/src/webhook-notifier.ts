@@ -1,0 +1,277 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { formatDuration, systemClock } from '@phoenix-alerting/core';
+import type {
+  Clock,
+  DeliveryResult,
+  Notification,
+  Notifier,
+  NotifyOptions,
+  PluginContext,
+} from '@phoenix-alerting/core';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { fetch } from 'undici';
+import {
+  describeRequestError,
+  failure,
+  parseRetryAfter,
+  resultFromResponse,
+} from './delivery-result.js';
+import { createHttpClient, RequestSetupError, urlSecrets } from './http-client.js';
+import { buildWebhookMessage, encodeWebhookMessage } from './payload.js';
+import { USER_AGENT } from './version.js';
+import { parseOrThrow, webhookConfigSchema } from './webhook-config.js';
+import type { WebhookConfig, WebhookConfigInput } from './webhook-config.js';
+
+/** Settings of the notifier that do not come from its `webhook_configs` entry. */
+export interface WebhookNotifierOptions {
+  /**
+   * The `externalURL` of every message: where users reach this server (Alertmanager's
+   * `--web.external-url`). Default `''`.
+   */
+  externalURL?: string;
+  /** Default: the pipeline's logger (from `start`), else silent. Never given a secret. */
+  logger?: Logger;
+  /** Times the per-attempt timeout. Default: the pipeline's clock (from `start`), else the system's. */
+  clock?: Clock;
+  /**
+   * The directory relative `*_file` paths are resolved against: the configuration file's, as in
+   * Alertmanager. Default: the working directory.
+   */
+  configDir?: string;
+  /** Default `Phoenix-Alerting/<version>` (Alertmanager sends `Alertmanager/<version>`). */
+  userAgent?: string;
+}
+
+/** Alertmanager's webhook integration: one POST of the version-4 JSON per call. */
+export interface WebhookNotifier extends Notifier {
+  readonly name: 'webhook';
+  readonly sendResolved: boolean;
+  /** The validated configuration, with defaults filled in. */
+  readonly config: Readonly<WebhookConfig>;
+  start(context: PluginContext): void;
+  /** Closes the notifier's connections; later calls to `notify` fail as `canceled`. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Response bytes read at most: enough for an error message, and to reuse the connection. */
+const MAX_RESPONSE_BYTES = 1 << 20;
+const MAX_RESPONSE_TEXT = 4096;
+
+async function readResponseText(body: ReadableStream<Uint8Array> | null): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (text.length < MAX_RESPONSE_TEXT) text += decoder.decode(value, { stream: true });
+    if (bytes > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      break;
+    }
+  }
+  return text;
+}
+
+const silentLogger = pino({ enabled: false });
+
+/** An Authorization header value and its credentials part. */
+function authorizationSecrets(value: string | undefined): string[] {
+  return value ? [value, value.slice(value.indexOf(' ') + 1)] : [];
+}
+
+/**
+ * Fetch refuses URLs with credentials; Go's client turns them into basic auth, which then wins
+ * over `http_config`'s own auth (its round trippers leave an existing Authorization alone).
+ */
+function withoutUserinfo(text: string): { url: string; headers: Record<string, string> } {
+  const url = new URL(text);
+  if (!url.username && !url.password) return { url: text, headers: {} };
+  const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return {
+    url: url.href,
+    headers: { authorization: `Basic ${Buffer.from(user).toString('base64')}` },
+  };
+}
+
+/**
+ * Creates Alertmanager's webhook integration from a `webhook_configs` entry as written in the
+ * configuration file. Throws a `ConfigError` naming every bad setting, or unusable TLS files.
+ *
+ * Each `notify` makes one POST and maps its outcome as Alertmanager does: 2xx delivered; 5xx and
+ * network errors retryable; 429 retryable after `Retry-After`; 401/403 `auth` and other statuses
+ * `client`, not retryable; an aborted `signal` is `canceled`, the `timeout` setting `timeout`.
+ * Messages never contain the URL, credentials or anything read from `*_file`.
+ */
+export function createWebhookNotifier(
+  input: WebhookConfigInput,
+  options: WebhookNotifierOptions = {},
+): WebhookNotifier {
+  const config = parseOrThrow(webhookConfigSchema, input, 'webhook notifier config');
+  const client = createHttpClient(config.http_config, { configDir: options.configDir });
+  const userAgent = options.userAgent ?? USER_AGENT;
+  let clock = options.clock ?? systemClock;
+  let logger = options.logger ?? silentLogger;
+  let stopped = false;
+
+  async function resolveURL(): Promise<string | Extract<DeliveryResult, { ok: false }>> {
+    if (config.url) return config.url;
+    const file = config.url_file!;
+    const path = isAbsolute(file) ? file : resolve(options.configDir ?? process.cwd(), file);
+    let url: string;
+    try {
+      url = (await readFile(path, 'utf8')).trim();
+    } catch (error) {
+      // Alertmanager does not retry an unreadable url_file either.
+      const why = error instanceof Error ? error.message : String(error);
+      return failure('client', false, `webhook: unable to read url_file: ${why}`, []);
+    }
+    try {
+      const { protocol } = new URL(url);
+      if (protocol === 'http:' || protocol === 'https:') return url;
+    } catch {
+      // reported below, without the content
+    }
+    return failure('client', false, 'webhook: url_file does not hold an http(s) URL', [url]);
+  }
+
+  async function attempt(notification: Notification, signal: AbortSignal): Promise<DeliveryResult> {
+    const canceled = () => failure('canceled', false, 'webhook: delivery canceled', []);
+    if (stopped) return failure('canceled', false, 'webhook: notifier stopped', []);
+    if (signal.aborted) return canceled();
+
+    const message = buildWebhookMessage(notification, {
+      externalURL: options.externalURL ?? '',
+      maxAlerts: config.max_alerts,
+    });
+    if (message.truncatedAlerts > 0) {
+      logger.warn(
+        {
+          receiver: notification.receiver,
+          groupKey: notification.groupKey,
+          maxAlerts: config.max_alerts,
+          truncatedAlerts: message.truncatedAlerts,
+        },
+        'webhook: truncated alerts',
+      );
+    }
+    const url = await resolveURL();
+    if (typeof url !== 'string') return url;
+    const secrets = [...client.secrets, ...urlSecrets(url)];
+    let prepared;
+    try {
+      prepared = await client.prepare();
+    } catch (error) {
+      if (!(error instanceof RequestSetupError)) throw error;
+      // An unreadable credentials or TLS file may be fixed before the next attempt: Alertmanager
+      // retries such client errors.
+      return failure('network', true, `webhook: ${error.message}`, secrets);
+    }
+    secrets.push(...prepared.secrets);
+    if (signal.aborted) return canceled();
+    const target = withoutUserinfo(url);
+    const headers = { ...prepared.headers, ...target.headers };
+    secrets.push(...authorizationSecrets(target.headers.authorization));
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer =
+      config.timeout > 0
+        ? clock.setTimeout(() => {
+            timedOut = true;
+            controller.abort(new Error('webhook request timed out'));
+          }, config.timeout)
+        : undefined;
+    try {
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'user-agent': userAgent,
+        },
+        body: encodeWebhookMessage(message),
+        redirect: client.followRedirects ? 'follow' : 'manual',
+        signal: controller.signal,
+        dispatcher: prepared.dispatcher,
+      });
+      const body = await readResponseText(response.body);
+      const retryAfterMs =
+        response.status === 429 || response.status === 503
+          ? parseRetryAfter(
+              response.headers.get('retry-after'),
+              clock.now(),
+              response.headers.get('date'),
+            )
+          : undefined;
+      return resultFromResponse(
+        'webhook',
+        { status: response.status, retryAfterMs, body },
+        secrets,
+      );
+    } catch (error) {
+      if (timedOut) {
+        return failure(
+          'timeout',
+          true,
+          `webhook: no response within ${formatDuration(config.timeout)}`,
+          [],
+        );
+      }
+      if (signal.aborted) return canceled();
+      return failure(
+        'network',
+        true,
+        `webhook: request failed: ${describeRequestError(error)}`,
+        secrets,
+      );
+    } finally {
+      if (timer !== undefined) clock.clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    name: 'webhook',
+    sendResolved: config.send_resolved,
+    config,
+
+    start(context) {
+      clock = options.clock ?? context.clock;
+      logger = options.logger ?? context.logger;
+    },
+
+    async notify(notification: Notification, notifyOptions: NotifyOptions) {
+      const startedAt = clock.now();
+      const result = await attempt(notification, notifyOptions.signal);
+      logger.debug(
+        {
+          receiver: notification.receiver,
+          groupKey: notification.groupKey,
+          attempt: notifyOptions.attempt,
+          alerts: notification.alerts.length,
+          ok: result.ok,
+          statusCode: result.statusCode,
+          ...(!result.ok && { reason: result.reason, error: result.message }),
+          durationMs: clock.now() - startedAt,
+        },
+        result.ok ? 'webhook: delivered' : 'webhook: delivery failed',
+      );
+      return result;
+    },
+
+    stop() {
+      stopped = true;
+      return client.close();
+    },
+  };
+}
