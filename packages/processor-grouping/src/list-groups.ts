@@ -1,7 +1,8 @@
 import { sortedLabelNames } from '@phoenix-alerting/core';
 import type { Alert } from '@phoenix-alerting/core';
 import type { AggregationGroup } from './aggregation-group.js';
-import { compareGoStrings, compareLabelSets, sortAlerts } from './sort.js';
+import { compareUtf8 } from '@phoenix-alerting/core';
+import { compareLabelSets, sortAlerts } from './sort.js';
 import type { AlertGroupView, GroupsFilter } from './types.js';
 
 /** Alertmanager's `Dispatcher.Groups`: filtered views of the groups, in its API order. */
@@ -31,7 +32,7 @@ export function listGroups(
   views.sort(
     (a, b) =>
       compareLabelSets(a.view.labels, a.names, b.view.labels, b.names) ||
-      compareGoStrings(a.view.receiver, b.view.receiver),
+      compareUtf8(a.view.receiver, b.view.receiver),
   );
   return views.map(({ view }) => view);
 }

@@ -1,26 +1,5 @@
-import { sortedLabelNames } from '@phoenix-alerting/core';
+import { compareUtf8, sortedLabelNames } from '@phoenix-alerting/core';
 import type { Alert, Labels } from '@phoenix-alerting/core';
-
-/**
- * Compares strings as Go does (by UTF-8 bytes, i.e. by code point). It differs from JavaScript's
- * `<` only where a surrogate pair meets U+E000–U+FFFF.
- */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      // Move surrogates (astral code points) above U+E000–U+FFFF.
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 function labelValue(labels: Labels, name: string): string | undefined {
   const value = labels[name];
@@ -43,8 +22,8 @@ export function compareLabelSets(
   for (let i = 0; i < aNames.length; i++) {
     const aName = aNames[i]!;
     const bName = bNames[i]!;
-    if (aName !== bName) return compareGoStrings(aName, bName) < 0 ? 1 : -1;
-    const order = compareGoStrings(a[aName]!, b[bName]!);
+    if (aName !== bName) return compareUtf8(aName, bName) < 0 ? 1 : -1;
+    const order = compareUtf8(a[aName]!, b[bName]!);
     if (order !== 0) return order;
   }
   return 0;
@@ -63,7 +42,7 @@ function compareDecorated(a: Decorated, b: Decorated): number {
     if (x === undefined && y === undefined) continue;
     if (x === undefined) return 1;
     if (y === undefined) return -1;
-    if (x !== y) return compareGoStrings(x, y);
+    if (x !== y) return compareUtf8(x, y);
   }
   return compareLabelSets(a.alert.labels, a.names, b.alert.labels, b.names);
 }

@@ -1,6 +1,6 @@
 // Alertmanager 0.25's routing tree (dispatch/route.go): NewRoute's inheritance, Match's
 // depth-first search with `continue`, and the Key()/ID() strings that group keys are built from.
-import { ConfigError, createMatcher } from '@phoenix-alerting/core';
+import { ConfigError, compareUtf8, createMatcher } from '@phoenix-alerting/core';
 import type {
   ConfigIssue,
   Labels,
@@ -68,28 +68,10 @@ export interface AlertmanagerRouter extends Router {
 // Go's MatchType order, used as the last sort key.
 const typeOrder = { '=': 0, '!=': 1, '=~': 2, '!~': 3 } as const;
 
-// Go compares strings by bytes, that is by code point; JS `<` compares UTF-16 units.
-function compareGo(a: string, b: string): number {
-  if (a === b) return 0;
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      // Surrogates (astral code points) sort above U+E000–U+FFFF in UTF-8.
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
 function compareMatchers(a: Matcher, b: Matcher): number {
   return (
-    compareGo(a.name, b.name) ||
-    compareGo(a.value, b.value) ||
+    compareUtf8(a.name, b.name) ||
+    compareUtf8(a.value, b.value) ||
     typeOrder[a.type] - typeOrder[b.type]
   );
 }
