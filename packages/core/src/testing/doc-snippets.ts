@@ -40,7 +40,7 @@ export async function runDocSnippet(
 /** The parts of vitest (or a compatible runner) the suite registers its tests with. */
 export interface TestRegistrar {
   describe: (name: string, body: () => void) => void;
-  it: (name: string, body: () => Promise<void> | void) => void;
+  it: (name: string, body: () => Promise<void> | void, timeoutMs?: number) => void;
   expect: (value: unknown) => { toBeGreaterThan(n: number): void };
 }
 
@@ -57,8 +57,12 @@ export function describeDocSnippets(
     const snippets = docSnippets(markdownPath);
     it('has an example', () => expect(snippets.length).toBeGreaterThan(0));
     for (const snippet of snippets) {
-      it(`runs the example at line ${snippet.line}`, () =>
-        runDocSnippet(packageDir, markdownPath, snippet));
+      // The first example of a page transforms the package's whole import graph: allow a loaded machine time.
+      it(
+        `runs the example at line ${snippet.line}`,
+        () => runDocSnippet(packageDir, markdownPath, snippet),
+        60_000,
+      );
     }
   });
 }
