@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { ConfigError } from '@phoenix-alerting/core';
+import type { Clock } from '@phoenix-alerting/core';
+import { z } from 'zod';
+
+/** The file `directory` resolves to. */
+export const defaultDatabaseFileName = 'phoenix-alerting.sqlite';
+
+/** Where the store reports failed background commits; a pino `Logger` (the pipeline's) fits. */
+export interface SqliteStoreLogger {
+  error(details: object, message: string): void;
+}
+
+const isClock = (value: unknown): value is Clock =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Clock).now === 'function' &&
+  typeof (value as Clock).setTimeout === 'function' &&
+  typeof (value as Clock).clearTimeout === 'function';
+
+const isLogger = (value: unknown): value is SqliteStoreLogger =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as SqliteStoreLogger).error === 'function';
+
+/** Options of {@link createSqliteStore}. Exactly one of `path` and `directory` is required. */
+export const sqliteStoreOptionsSchema = z
+  .object({
+    /** The database file, created if missing; `:memory:` for a throwaway store (no WAL). */
+    path: z.string().min(1).optional(),
+    /** A directory, created if missing, that holds `phoenix-alerting.sqlite` and its WAL. */
+    directory: z.string().min(1).optional(),
+    /**
+     * How long (ms) an accepted alert write may wait in memory before it is written, together with
+     * every other write accepted meanwhile, in one transaction. This is the most a `kill -9` can
+     * lose. `0` writes each `alerts.upsert`/`delete` call through as its own transaction.
+     * Default 100.
+     */
+    batchFlushIntervalMs: z.number().int().nonnegative().optional(),
+    /**
+     * Buffered alert writes (distinct fingerprints) at which an `alerts.upsert`/`delete` call
+     * writes the buffer itself instead of waiting for the timer: the memory bound of the buffer.
+     * Default 10 000.
+     */
+    maxBufferedAlertWrites: z.number().int().positive().optional(),
+    /**
+     * SQLite's `synchronous` setting. `full` (default) fsyncs the WAL at every commit, so a
+     * committed write also survives power loss; `normal` fsyncs only at checkpoints, so commits
+     * survive `kill -9` but the last ones may roll back on power loss. See the README.
+     */
+    synchronous: z.enum(['full', 'normal']).optional(),
+    /** How long (ms) a statement waits for a lock held by another connection. Default 5000. */
+    busyTimeoutMs: z.number().int().nonnegative().optional(),
+    /** Drives the flush timer. Default: the system clock. */
+    clock: z.custom<Clock>(isClock, 'expected a Clock (now, setTimeout, clearTimeout)').optional(),
+    /**
+     * Where background flush failures are reported. Default: the logger of the pipeline that
+     * starts the store, or `createLogger()` before that.
+     */
+    logger: z
+      .custom<SqliteStoreLogger>(isLogger, 'expected a logger with an error method')
+      .optional(),
+  })
+  .strict()
+  .refine((options) => (options.path === undefined) !== (options.directory === undefined), {
+    message: 'set exactly one of "path" and "directory"',
+  });
+
+export type SqliteStoreOptions = z.input<typeof sqliteStoreOptionsSchema>;
+
+/** Options with their defaults applied. */
+export interface ResolvedSqliteStoreOptions {
+  file: string;
+  directory: string | undefined;
+  batchFlushIntervalMs: number;
+  maxBufferedAlertWrites: number;
+  synchronous: 'full' | 'normal';
+  busyTimeoutMs: number;
+  clock: Clock | undefined;
+  logger: SqliteStoreLogger | undefined;
+}
+
+/** Validates options, throwing one `ConfigError` that names every bad path. */
+export function parseSqliteStoreOptions(options: unknown): ResolvedSqliteStoreOptions {
+  const result = sqliteStoreOptionsSchema.safeParse(options ?? {});
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message:
+          issue.code === 'unrecognized_keys'
+            ? `unknown option ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
+            : issue.message,
+      })),
+      { subject: '@phoenix-alerting/store-sqlite options' },
+    );
+  }
+  const data = result.data;
+  return {
+    file: data.path ?? join(data.directory!, defaultDatabaseFileName),
+    directory: data.directory,
+    batchFlushIntervalMs: data.batchFlushIntervalMs ?? 100,
+    maxBufferedAlertWrites: data.maxBufferedAlertWrites ?? 10_000,
+    synchronous: data.synchronous ?? 'full',
+    busyTimeoutMs: data.busyTimeoutMs ?? 5_000,
+    clock: data.clock,
+    logger: data.logger,
+  };
+}

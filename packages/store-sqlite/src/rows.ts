@@ -1,0 +1,162 @@
+// Conversions between core's values and rows, as positional tuples in column order: the statements
+// bind and return them without building objects, which keeps the batched alert path cheap.
+import type { Alert, GroupState, NotificationLogEntry, Silence } from '@phoenix-alerting/core';
+
+export const alertColumns =
+  'fingerprint, labels, annotations, starts_at, ends_at, updated_at, timeout, generator_url';
+export type AlertRow = [
+  fingerprint: string,
+  labels: string,
+  annotations: string,
+  startsAt: number,
+  endsAt: number,
+  updatedAt: number,
+  timeout: 0 | 1,
+  generatorURL: string,
+];
+
+export function alertToRow(alert: Alert): AlertRow {
+  return [
+    alert.fingerprint,
+    JSON.stringify(alert.labels),
+    JSON.stringify(alert.annotations),
+    alert.startsAt,
+    alert.endsAt,
+    alert.updatedAt,
+    alert.timeout ? 1 : 0,
+    alert.generatorURL,
+  ];
+}
+
+export function rowToAlert(row: AlertRow): Alert {
+  return {
+    labels: JSON.parse(row[1]) as Alert['labels'],
+    annotations: JSON.parse(row[2]) as Alert['annotations'],
+    startsAt: row[3],
+    endsAt: row[4],
+    generatorURL: row[7],
+    updatedAt: row[5],
+    timeout: row[6] === 1,
+    fingerprint: row[0],
+  };
+}
+
+export const silenceColumns = 'id, matchers, starts_at, ends_at, updated_at, created_by, comment';
+export type SilenceRow = [
+  id: string,
+  matchers: string,
+  startsAt: number,
+  endsAt: number,
+  updatedAt: number,
+  createdBy: string,
+  comment: string,
+];
+
+export function silenceToRow(silence: Silence): SilenceRow {
+  return [
+    silence.id,
+    JSON.stringify(silence.matchers),
+    silence.startsAt,
+    silence.endsAt,
+    silence.updatedAt,
+    silence.createdBy,
+    silence.comment,
+  ];
+}
+
+export function rowToSilence(row: SilenceRow): Silence {
+  return {
+    id: row[0],
+    matchers: JSON.parse(row[1]) as Silence['matchers'],
+    startsAt: row[2],
+    endsAt: row[3],
+    updatedAt: row[4],
+    createdBy: row[5],
+    comment: row[6],
+  };
+}
+
+export const logColumns =
+  'group_key, integration, firing_alerts, resolved_alerts, sent_at, expires_at';
+export type LogRow = [
+  groupKey: string,
+  integration: string,
+  firingAlerts: string,
+  resolvedAlerts: string,
+  timestamp: number,
+  expiresAt: number,
+];
+
+export function logEntryToRow(entry: NotificationLogEntry): LogRow {
+  return [
+    entry.groupKey,
+    entry.integration,
+    JSON.stringify(entry.firingAlerts),
+    JSON.stringify(entry.resolvedAlerts),
+    entry.timestamp,
+    entry.expiresAt,
+  ];
+}
+
+export function rowToLogEntry(row: LogRow): NotificationLogEntry {
+  return {
+    groupKey: row[0],
+    integration: row[1],
+    firingAlerts: JSON.parse(row[2]) as string[],
+    resolvedAlerts: JSON.parse(row[3]) as string[],
+    timestamp: row[4],
+    expiresAt: row[5],
+  };
+}
+
+export const groupColumns =
+  'group_key, receiver, route_id, group_labels, fingerprints, first_flush_at, last_flush_at, next_flush_at';
+export type GroupRow = [
+  groupKey: string,
+  receiver: string,
+  routeId: string,
+  groupLabels: string,
+  fingerprints: string,
+  firstFlushAt: number,
+  lastFlushAt: number,
+  nextFlushAt: number,
+];
+
+export function groupToRow(state: GroupState): GroupRow {
+  return [
+    state.groupKey,
+    state.receiver,
+    state.routeId,
+    JSON.stringify(state.groupLabels),
+    JSON.stringify(state.fingerprints),
+    state.firstFlushAt,
+    state.lastFlushAt,
+    state.nextFlushAt,
+  ];
+}
+
+export function rowToGroup(row: GroupRow): GroupState {
+  return {
+    groupKey: row[0],
+    receiver: row[1],
+    routeId: row[2],
+    groupLabels: JSON.parse(row[3]) as Record<string, string>,
+    fingerprints: JSON.parse(row[4]) as string[],
+    firstFlushAt: row[5],
+    lastFlushAt: row[6],
+    nextFlushAt: row[7],
+  };
+}
+
+/** `INSERT … ON CONFLICT (key) DO UPDATE` of every other column, with positional parameters. */
+export function upsertSql(table: string, columns: string, key: string): string {
+  const names = columns.split(',').map((name) => name.trim());
+  const keys = key.split(',').map((name) => name.trim());
+  const updates = names
+    .filter((name) => !keys.includes(name))
+    .map((name) => `${name} = excluded.${name}`);
+  return (
+    `INSERT INTO ${table} (${columns}) VALUES (${names.map(() => '?').join(', ')}) ` +
+    `ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`
+  );
+}

@@ -1,0 +1,307 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, PhoenixError, createLogger } from '@phoenix-alerting/core';
+import type { Silence } from '@phoenix-alerting/core';
+import { FakeClock, buildAlerts } from '@phoenix-alerting/core/testing';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { defaultDatabaseFileName } from './options.js';
+import { createSqliteStore } from './sqlite-store.js';
+import type { SqliteStore } from './sqlite-store.js';
+
+let directory: string;
+const stores: SqliteStore[] = [];
+const peers: Database.Database[] = [];
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'phoenix-store-sqlite-'));
+});
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.stop().catch(() => undefined);
+  for (const peer of peers.splice(0)) peer.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function open(options: Partial<Parameters<typeof createSqliteStore>[0]> = {}): SqliteStore {
+  const store = createSqliteStore({ directory, ...options });
+  stores.push(store);
+  return store;
+}
+
+/** A second connection to the file: sees only what is committed. */
+function peer(): Database.Database {
+  const db = new Database(join(directory, defaultDatabaseFileName), { readonly: true });
+  peers.push(db);
+  return db;
+}
+
+const committedAlerts = (db: Database.Database) =>
+  (db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
+
+const silence = (id: string): Silence => ({
+  id,
+  matchers: [{ name: 'alertname', value: 'A', isRegex: false, isEqual: true }],
+  startsAt: 0,
+  endsAt: Date.UTC(2030, 0, 1),
+  updatedAt: 0,
+  createdBy: 'test',
+  comment: '',
+});
+
+describe('createSqliteStore write-behind alerts', () => {
+  it('buffers alert writes, reads through the buffer, and commits them all in one transaction per interval', async () => {
+    const clock = new FakeClock();
+    const store = open({ clock, batchFlushIntervalMs: 100 });
+    const db = peer();
+    const alerts = buildAlerts(300);
+    for (let i = 0; i < 300; i += 100) await store.alerts.upsert(alerts.slice(i, i + 100));
+    await store.alerts.delete([alerts[0]!.fingerprint]);
+
+    expect(committedAlerts(db)).toBe(0);
+    expect(await store.alerts.get(alerts[1]!.fingerprint)).toEqual(alerts[1]);
+    expect(await store.alerts.get(alerts[0]!.fingerprint)).toBeUndefined();
+    expect(await store.alerts.list()).toHaveLength(299);
+    expect(store.stats()).toMatchObject({ pendingAlertWrites: 300, flushes: 0 });
+    expect(clock.pendingTimers).toBe(1);
+
+    await clock.advance(99);
+    expect(committedAlerts(db)).toBe(0);
+    await clock.advance(1);
+    expect(committedAlerts(db)).toBe(299);
+    expect(store.stats()).toEqual({
+      pendingAlertWrites: 0,
+      flushes: 1,
+      flushedAlertWrites: 300,
+      failedFlushes: 0,
+    });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('reads merge a buffered delete or replacement over committed rows', async () => {
+    const clock = new FakeClock();
+    const store = open({ clock });
+    const [a, b] = buildAlerts(2);
+    await store.alerts.upsert([a!, b!]);
+    await store.flush();
+    const replaced = { ...b!, endsAt: b!.startsAt + 1, updatedAt: b!.updatedAt + 1 };
+    await store.alerts.delete([a!.fingerprint]);
+    await store.alerts.upsert([replaced]);
+    expect(committedAlerts(peer())).toBe(2);
+    expect(await store.alerts.get(a!.fingerprint)).toBeUndefined();
+    expect(await store.alerts.get(b!.fingerprint)).toEqual(replaced);
+    expect(await store.alerts.list()).toEqual([replaced]);
+  });
+
+  it('arms no timer while idle, one per interval while writes arrive', async () => {
+    const clock = new FakeClock();
+    const store = open({ clock, batchFlushIntervalMs: 50 });
+    expect(clock.pendingTimers).toBe(0);
+    const alerts = buildAlerts(10);
+    await store.alerts.upsert(alerts.slice(0, 5));
+    await clock.advance(30);
+    await store.alerts.upsert(alerts.slice(5));
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(20);
+    expect(store.stats()).toMatchObject({ flushes: 1, flushedAlertWrites: 10 });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('writes the buffer inline once it holds maxBufferedAlertWrites', async () => {
+    const clock = new FakeClock();
+    const store = open({ clock, maxBufferedAlertWrites: 100 });
+    const alerts = buildAlerts(250);
+    for (let i = 0; i < 250; i += 50) await store.alerts.upsert(alerts.slice(i, i + 50));
+    expect(store.stats()).toMatchObject({ flushes: 2, flushedAlertWrites: 200 });
+    expect(store.stats().pendingAlertWrites).toBe(50);
+    expect(committedAlerts(peer())).toBe(200);
+  });
+
+  it('writes through with batchFlushIntervalMs 0', async () => {
+    const clock = new FakeClock();
+    const store = open({ clock, batchFlushIntervalMs: 0 });
+    await store.alerts.upsert(buildAlerts(3));
+    expect(committedAlerts(peer())).toBe(3);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('keeps the writes of a failed flush, reports it to the logger and retries', async () => {
+    const clock = new FakeClock();
+    const logger = createLogger({ level: 'silent' });
+    const error = vi.spyOn(logger, 'error');
+    const store = open({ clock, logger, busyTimeoutMs: 0 });
+    await store.silences.upsert(silence('s-1')); // creates the file before the peer locks it
+    const locker = new Database(join(directory, defaultDatabaseFileName));
+    peers.push(locker);
+    locker.exec('BEGIN IMMEDIATE');
+    await store.alerts.upsert(buildAlerts(5));
+    await clock.advance(100);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(store.stats()).toMatchObject({ pendingAlertWrites: 5, flushes: 0, failedFlushes: 1 });
+    expect(await store.alerts.list()).toHaveLength(5);
+    await expect(store.silences.upsert(silence('s-2'))).rejects.toThrow(/locked/);
+
+    locker.exec('COMMIT');
+    await clock.advance(100);
+    expect(store.stats()).toMatchObject({ pendingAlertWrites: 0, flushes: 1, failedFlushes: 1 });
+    expect(committedAlerts(peer())).toBe(5);
+  });
+
+  it('rejects a write, accepting none of it, when the buffer is full and cannot be written', async () => {
+    const clock = new FakeClock();
+    const store = open({ clock, busyTimeoutMs: 0, maxBufferedAlertWrites: 5 });
+    await store.silences.upsert(silence('s-1'));
+    const locker = new Database(join(directory, defaultDatabaseFileName));
+    peers.push(locker);
+    const [first, second] = [buildAlerts(5), buildAlerts(8).slice(5)];
+    await store.alerts.upsert(first);
+    locker.exec('BEGIN IMMEDIATE');
+    await expect(store.alerts.upsert(second)).rejects.toThrow(/locked/);
+    expect(store.stats().pendingAlertWrites).toBe(5);
+    locker.exec('ROLLBACK');
+    await store.alerts.upsert(second);
+    expect((await store.alerts.list()).length).toBe(8);
+  });
+});
+
+describe('createSqliteStore synchronous writes', () => {
+  it('commits silences, notification log entries and group states before resolving', async () => {
+    const store = open({ clock: new FakeClock() });
+    await store.silences.upsert(silence('s-1'));
+    await store.notificationLog.put([
+      {
+        groupKey: 'g',
+        integration: 'r/webhook/0',
+        firingAlerts: [],
+        resolvedAlerts: [],
+        timestamp: 1,
+        expiresAt: 2,
+      },
+    ]);
+    await store.groups.put([
+      {
+        groupKey: 'g',
+        receiver: 'r',
+        routeId: '{}',
+        groupLabels: {},
+        fingerprints: [],
+        firstFlushAt: 0,
+        lastFlushAt: 0,
+        nextFlushAt: 1,
+      },
+    ]);
+    const db = peer();
+    const count = (table: string) =>
+      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect([count('silences'), count('notification_log'), count('aggregation_groups')]).toEqual([
+      1, 1, 1,
+    ]);
+  });
+
+  it('rolls back a whole notification log batch when one entry cannot be written', async () => {
+    const store = open();
+    const entry = {
+      groupKey: 'g',
+      integration: 'r/webhook/0',
+      firingAlerts: [],
+      resolvedAlerts: [],
+      timestamp: 1,
+      expiresAt: 2,
+    };
+    const broken = { ...entry, integration: 'r/webhook/1', timestamp: null as unknown as number };
+    await expect(store.notificationLog.put([entry, broken])).rejects.toThrow(/NOT NULL/);
+    expect(await store.notificationLog.list()).toEqual([]);
+  });
+});
+
+describe('createSqliteStore lifecycle', () => {
+  it('opens in the factory, in WAL mode with the chosen synchronous level and foreign keys', () => {
+    const pragma = vi.spyOn(Database.prototype, 'pragma');
+    const full = open();
+    expect(full.path).toBe(join(directory, defaultDatabaseFileName));
+    expect(peer().pragma('journal_mode', { simple: true })).toBe('wal');
+    const settings = pragma.mock.calls.map(([source]) => source);
+    expect(settings).toEqual(
+      expect.arrayContaining(['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON']),
+    );
+    pragma.mockClear();
+    stores.push(createSqliteStore({ path: join(directory, 'b.sqlite'), synchronous: 'normal' }));
+    expect(pragma.mock.calls.map(([source]) => source)).toContain('synchronous = NORMAL');
+    pragma.mockRestore();
+  });
+
+  it('stop flushes the buffer, closes the file and is idempotent; later calls reject', async () => {
+    const clock = new FakeClock();
+    const store = open({ clock });
+    await store.alerts.upsert(buildAlerts(7));
+    const first = store.stop();
+    expect(store.stop()).toBe(first);
+    await first;
+    expect(clock.pendingTimers).toBe(0);
+    expect(committedAlerts(peer())).toBe(7);
+    const stopped = (error: unknown) =>
+      PhoenixError.isInstance(error) && error.code === 'ERR_STORE' && /stopped/.test(error.message);
+    await expect(store.alerts.list()).rejects.toSatisfy(stopped);
+    await expect(store.alerts.upsert(buildAlerts(1))).rejects.toSatisfy(stopped);
+    await expect(store.silences.upsert(silence('s'))).rejects.toSatisfy(stopped);
+    expect(() => store.start()).toThrow(/stopped/);
+  });
+
+  it('stop still closes when the last commit fails, and rejects naming what was lost', async () => {
+    const store = open({ clock: new FakeClock(), busyTimeoutMs: 0 });
+    await store.silences.upsert(silence('s-1'));
+    const locker = new Database(store.path);
+    peers.push(locker);
+    locker.exec('BEGIN IMMEDIATE');
+    await store.alerts.upsert(buildAlerts(3));
+    await expect(store.stop()).rejects.toThrow(/writing 3 buffered alert writes at stop failed/);
+    await expect(store.alerts.list()).rejects.toThrow(/stopped/);
+    locker.exec('ROLLBACK');
+  });
+
+  it("adopts the pipeline's logger at start unless the options gave one", async () => {
+    const clock = new FakeClock();
+    const logger = createLogger({ level: 'silent' });
+    const error = vi.spyOn(logger, 'error');
+    const store = open({ clock, busyTimeoutMs: 0 });
+    store.start({ logger });
+    await store.silences.upsert(silence('s-1'));
+    const locker = new Database(store.path);
+    peers.push(locker);
+    locker.exec('BEGIN IMMEDIATE');
+    await store.alerts.upsert(buildAlerts(1));
+    await clock.advance(100);
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ pendingAlertWrites: 1 }),
+      expect.stringMatching(/retrying/),
+    );
+    locker.exec('ROLLBACK');
+  });
+
+  it('creates the directory, and refuses a file that is not a database with ERR_STORE', () => {
+    const nested = join(directory, 'a', 'b');
+    const store = createSqliteStore({ directory: nested });
+    stores.push(store);
+    expect(store.path).toBe(join(nested, defaultDatabaseFileName));
+    expect(() => createSqliteStore({ path: join(import.meta.dirname, 'options.ts') })).toThrow(
+      /cannot open the SQLite store .*options\.ts: file is not a database/,
+    );
+  });
+
+  it('rejects invalid options with one ConfigError naming each', () => {
+    const attempt = (options: unknown) => () => createSqliteStore(options as never);
+    expect(attempt({})).toThrow(ConfigError);
+    expect(attempt({})).toThrow(/exactly one of "path" and "directory"/);
+    expect(attempt({ path: 'a', directory: 'b' })).toThrow(/exactly one/);
+    expect(attempt({ directory, batchFlushIntervalMs: -1, clock: {}, dir: 'x' })).toThrow(
+      /batchFlushIntervalMs[\s\S]*clock: expected a Clock[\s\S]*unknown option "dir"/,
+    );
+  });
+
+  it('works on :memory: for throwaway use', async () => {
+    const store = createSqliteStore({ path: ':memory:' });
+    stores.push(store);
+    await store.alerts.upsert(buildAlerts(2));
+    expect(await store.alerts.list()).toHaveLength(2);
+  });
+});
