@@ -29,6 +29,8 @@ export function workspaceAliases(): { find: RegExp; replacement: string }[] {
 export function packageTestConfig(test: NonNullable<ViteUserConfig['test']> = {}): ViteUserConfig {
   return defineConfig({
     resolve: { alias: workspaceAliases() },
-    test: { include: ['src/**/*.test.ts'], ...test },
+    // CI machines are shared and small (2 cores, many suites at once): generous defaults, so a slow
+    // moment is not a failure; tests that measure time set their own bounds.
+    test: { include: ['src/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000, ...test },
   });
 }
