@@ -291,3 +291,38 @@ describe('createPipeline', () => {
     expect(notifier.received).toHaveLength(2);
   });
 });
+
+describe('createPipeline routing failures', () => {
+  it('routes alerts one by one: a router throwing on one alert does not drop the rest of the batch', async () => {
+    const failures: string[] = [];
+    const { pipeline, notifier } = setup({
+      router: {
+        match(labels) {
+          if (labels.alertname === 'Poison') throw new Error('cannot route');
+          return [
+            {
+              receiver: 'default',
+              groupBy: [],
+              groupWaitMs: 0,
+              groupIntervalMs: 60_000,
+              repeatIntervalMs: 3_600_000,
+              muteTimeIntervals: [],
+              activeTimeIntervals: [],
+              routeKey: '{}',
+              routeId: '{}',
+            },
+          ];
+        },
+      },
+    });
+    pipeline.events.on('plugin-failed', ({ plugin, stage }) => failures.push(`${plugin}:${stage}`));
+    await pipeline.start();
+    await pipeline.emit([alert('Good'), alert('Poison'), alert('AlsoGood')]);
+    await pipeline.stop();
+    expect(failures).toEqual(['router:match']);
+    expect(notifier.received.flatMap((n) => n.alerts.map((a) => a.labels.alertname))).toEqual([
+      'Good',
+      'AlsoGood',
+    ]);
+  });
+});

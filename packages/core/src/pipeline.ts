@@ -205,12 +205,21 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       );
     }
     if (alerts.length === 0) return;
-    const routes = await isolate('router', 'match', undefined, () =>
-      alerts.map((alert) => router.match(alert.labels)),
-    );
-    if (!routes) return;
+    // Routed one by one, so that a router failing on one alert does not hold back the others (the
+    // failed alert stays stored by the processors and is reported as plugin-failed).
+    const routed: Alert[] = [];
+    const routes: (readonly RouteMatch[])[] = [];
+    for (const alert of alerts) {
+      try {
+        routes.push(router.match(alert.labels));
+        routed.push(alert);
+      } catch (error) {
+        reportFailure('router', 'match', error);
+      }
+    }
+    if (routed.length === 0) return;
     await isolate('dispatcher', 'dispatch', undefined, () =>
-      dispatcher.dispatch(alerts, routes, now),
+      dispatcher.dispatch(routed, routes, now),
     );
   }
 
