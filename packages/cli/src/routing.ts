@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   ConfigError,
   loadAlertmanagerConfig,
+  alertmanagerScalarDecoding,
   parseConfig,
   routeConfigSchema,
 } from '@phoenix-alerting/core';
@@ -51,6 +52,7 @@ export function loadRouting(
       schema: routingOnlySchema,
       file,
       env: { ...env, ...placeholders },
+      scalars: alertmanagerScalarDecoding,
     }) as { route: RouteConfig };
     return createRouter(route);
   }

@@ -2,6 +2,7 @@
 // `mute_time_intervals` sections of config/config.go): parsed once here, evaluated by
 // `@phoenix-alerting/router`. Error messages are Alertmanager's.
 import { z } from 'zod';
+import { yamlString } from './yaml-schemas.js';
 
 /** Minutes of the day `[startMinute, endMinute)`, from 0 to 1440: `09:00`–`17:00` is 540–1020. */
 export interface TimeRange {
@@ -47,13 +48,12 @@ export function nullAsAbsent<T extends z.ZodType>(schema: T) {
 }
 
 /**
- * A string, or a number or boolean written without quotes (`match: {code: 500}`), which yaml.v2
- * also decodes into a Go string.
+ * A list item whose Go type has its own unmarshaler (a range, a time of day, a label name): yaml.v2
+ * does not call it for null, so `~` is the type's zero value, unchecked.
  */
-export const scalarStringSchema = z.preprocess(
-  (value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value),
-  z.string(),
-);
+export function nullAsZero<T extends z.ZodType>(schema: T, zero: z.output<T>) {
+  return nullAsAbsent(schema).transform((value) => value ?? zero);
+}
 
 const weekdays: Readonly<Record<string, number>> = {
   sunday: 0,
@@ -143,14 +143,14 @@ function rangeListSchema(
   member: Member,
   validate: (range: InclusiveRange, text: string) => string | undefined,
 ) {
-  const rangeSchema = scalarStringSchema.transform((text, context) => {
+  const rangeSchema = yamlString().transform((text, context) => {
     const range = parseRange(text, member);
     const problem = typeof range === 'string' ? range : validate(range, text);
     if (problem === undefined) return range as InclusiveRange;
     context.addIssue({ code: 'custom', message: problem, input: text });
     return z.NEVER;
   });
-  return nullAsAbsent(z.array(rangeSchema));
+  return nullAsAbsent(z.array(nullAsZero(rangeSchema, { begin: 0, end: 0 })));
 }
 
 const validTime = /^(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
@@ -163,8 +163,8 @@ function parseTimeOfDay(text: string): number | string {
 
 const timeRangeSchema = z
   .strictObject({
-    start_time: nullAsAbsent(scalarStringSchema),
-    end_time: nullAsAbsent(scalarStringSchema),
+    start_time: nullAsAbsent(yamlString()),
+    end_time: nullAsAbsent(yamlString()),
   })
   .transform((range, context): TimeRange => {
     const fail = (message: string) => {
@@ -200,13 +200,13 @@ export function isValidTimeZone(name: string): boolean {
   return resolved === name || resolved.toLowerCase() !== name.toLowerCase();
 }
 
-const locationSchema = scalarStringSchema.refine(isValidTimeZone, {
+const locationSchema = yamlString().refine(isValidTimeZone, {
   error: (issue) => `unknown time zone ${String(issue.input)}`,
 });
 
 /** One entry of a named interval's `time_intervals`. */
 export const timeIntervalSpecSchema: z.ZodType<TimeIntervalSpec, unknown> = z.strictObject({
-  times: nullAsAbsent(z.array(timeRangeSchema)),
+  times: nullAsAbsent(z.array(nullAsZero(timeRangeSchema, { startMinute: 0, endMinute: 0 }))),
   weekdays: rangeListSchema(weekdayMember, validateWeekdays),
   days_of_month: rangeListSchema(atoi, validateDaysOfMonth),
   months: rangeListSchema(monthMember, validateMonths),
@@ -216,7 +216,7 @@ export const timeIntervalSpecSchema: z.ZodType<TimeIntervalSpec, unknown> = z.st
 
 function namedIntervalSchema(missingName: string): z.ZodType<TimeIntervalConfig, unknown> {
   return z.strictObject({
-    name: nullAsAbsent(scalarStringSchema)
+    name: nullAsAbsent(yamlString())
       .refine((name) => name !== undefined && name !== '', { error: missingName })
       .transform((name) => name!),
     time_intervals: nullAsAbsent(z.array(timeIntervalSpecSchema)).transform((list) => list ?? []),

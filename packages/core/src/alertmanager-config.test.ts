@@ -193,9 +193,10 @@ describe('parseAlertmanagerConfig: valid files', () => {
         'webex_configs',
       ].sort(),
     );
-    // Integration settings are passed through as written, for their notifiers to check.
+    // Integration settings are passed through as written, for their notifiers to check: scalars
+    // as their source text, which the notifier's schema types as Alertmanager's field would.
     expect(config.receivers[5]!.telegram_configs).toEqual([
-      { bot_token: 'telegram-token', chat_id: 12345 },
+      { bot_token: 'telegram-token', chat_id: '12345' },
     ]);
   });
 
@@ -271,11 +272,60 @@ describe('parseAlertmanagerConfig: valid files', () => {
     expect(config.receivers).toEqual([{ name: 'a' }]);
   });
 
-  it('reads unquoted numbers and booleans where Alertmanager expects a string', () => {
+  it('reads unquoted numbers and booleans where Alertmanager expects a string, as written', () => {
     const config = parseAlertmanagerConfig(
-      withRoute('  routes:\n    - match: {code: 500, canary: true}\n      receiver: b'),
+      withRoute(
+        '  routes:\n    - match: {code: 500, canary: true, version: 1.10, zone: 0500, flag: True, ' +
+          'hex: 0x10, none: ~, quoted: "1.10"}\n      receiver: b',
+      ),
     );
-    expect(config.route.routes![0]!.match).toEqual({ code: '500', canary: 'true' });
+    // yaml.v2 hands a string field the scalar's text, so `1.10` is not the number 1.1.
+    expect(config.route.routes![0]!.match).toEqual({
+      code: '500',
+      canary: 'true',
+      version: '1.10',
+      zone: '0500',
+      flag: 'True',
+      hex: '0x10',
+      none: '',
+      quoted: '1.10',
+    });
+  });
+
+  it("reads booleans as Alertmanager's YAML library does, YAML 1.1 words included", () => {
+    const config = parseAlertmanagerConfig(
+      'global: {smtp_require_tls: off, http_config: {follow_redirects: no, enable_http2: On}}\n' +
+        withRoute(
+          '  routes:\n    - {receiver: b, continue: yes}\n    - {receiver: b, continue: N}',
+        ),
+    );
+    expect(config.global.smtp_require_tls).toBe(false);
+    expect(config.global.http_config).toEqual({ follow_redirects: false, enable_http2: true });
+    expect(config.route.routes!.map((route) => route.continue)).toEqual([true, false]);
+    expect(issues(withRoute('  routes:\n    - {receiver: b, continue: maybe}'))).toEqual([
+      { path: 'route.routes[0].continue', message: 'expected a boolean, got "maybe"' },
+    ]);
+  });
+
+  it('reads null as the zero value where Alertmanager has a default that is not', () => {
+    const config = parseAlertmanagerConfig(
+      'global:\n  smtp_require_tls: ~\n  smtp_hello: ~\n  resolve_timeout: ~\n' +
+        '  http_config: {follow_redirects: ~}\n' +
+        withRoute(''),
+    );
+    expect(config.global).toMatchObject({
+      smtp_require_tls: false,
+      smtp_hello: '',
+      resolve_timeout: 0,
+      http_config: { follow_redirects: false, enable_http2: true },
+    });
+  });
+
+  it("decodes Phoenix's own sections by YAML 1.2, for the packages that validate them", () => {
+    const config = parseAlertmanagerConfig(
+      `${withRoute('')}storage: {retention_days: 30, wal: true, ratio: 1.10}\n`,
+    );
+    expect(config.storage).toEqual({ retention_days: 30, wal: true, ratio: 1.1 });
   });
 
   it("accepts Phoenix's receiver integrations and top-level sections", () => {
@@ -598,6 +648,68 @@ describe('parseAlertmanagerConfig: what Alertmanager rejects', () => {
     expect(issues(`${withRoute('')}time_intervals:\n  - time_intervals: []\n`)).toEqual([
       { path: 'time_intervals[0].name', message: 'missing name in time interval' },
     ]);
+  });
+
+  it('lists every problem at once: schema and cross-section ones, each with its position', () => {
+    const file = fixture('alertmanager-many-problems.yml');
+    const error = configError(() => loadAlertmanagerConfig(file));
+    expect(error.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'global.resolve_timeout: expected a duration such as 30s, 5m or 1h30m, got "5 minutes" (unknown unit " minutes") (line 3, column 20)',
+      'global.slack_api_url_file: at most one of slack_api_url & slack_api_url_file must be configured (line 5, column 23)',
+      'route.group_wait: expected a duration such as 30s, 5m or 1h30m, got "30" (add a unit, e.g. "30s") (line 8, column 15)',
+      'route.continue: cannot have continue in root route (line 9, column 13)',
+      'route.routes[0].continue: expected a boolean, got "maybe" (line 12, column 17)',
+      'route.routes[0].mute_time_intervals[0]: undefined time interval "nights" used in route (line 13, column 29)',
+      'route.routes[1].receiver: undefined receiver "team-db" used in route (line 14, column 17)',
+      'route.routes[1].matchers[0]: invalid matcher service=~"(?<name>db)": error parsing regexp: invalid or unsupported Perl syntax: `(?<` (line 15, column 18)',
+      'receivers[0].pager_configs: unknown key "pager_configs" (line 20, column 5)',
+      'receivers[2].name: notification config name "team-pager" is not unique (line 22, column 11)',
+      'time_intervals[0].time_intervals[0].weekdays[0]: blurgsday is not a valid weekday (line 26, column 20)',
+    ]);
+  });
+
+  it.each<[string, string, Omit<ConfigIssue, 'file'>[]]>([
+    [
+      'an undefined receiver beside an unknown key',
+      'route: {receiver: a, foo: 1}\nreceivers: [{name: b}]\n',
+      [
+        { path: 'route.receiver', message: 'undefined receiver "a" used in route' },
+        { path: 'route.foo', message: 'unknown key "foo"' },
+      ],
+    ],
+    [
+      'root route checks beside a bad child',
+      'route:\n  match: {a: b}\n  routes: [{group_wait: x}]\nreceivers: []\n',
+      [
+        { path: 'route.receiver', message: 'root route must specify a default receiver' },
+        { path: 'route.match', message: 'root route must not have any matchers' },
+        {
+          path: 'route.routes[0].group_wait',
+          message: 'expected a duration such as 30s, 5m or 1h30m, got "x"',
+        },
+      ],
+    ],
+    [
+      // Names cannot be known: no "undefined receiver" for every route.
+      'receivers that are not a list',
+      'route: {receiver: a, routes: [{receiver: b}]}\nreceivers: {name: a}\n',
+      [{ path: 'receivers', message: 'expected a list, got a mapping' }],
+    ],
+    [
+      'a receiver name of the wrong type, with a duplicate name beside it',
+      'route: {receiver: a}\nreceivers: [{name: a}, {name: [x]}, {name: a}]\n',
+      [
+        { path: 'receivers[1].name', message: 'expected a string, got a list' },
+        { path: 'receivers[2].name', message: 'notification config name "a" is not unique' },
+      ],
+    ],
+    [
+      'a root that is not a mapping',
+      '- route\n',
+      [{ path: '', message: 'expected a mapping, got a list' }],
+    ],
+  ])('reports cross-section problems even with schema problems: %s', (_, text, expected) => {
+    expect(issues(text)).toEqual(expected);
   });
 
   it('names the file and the position of each problem', () => {

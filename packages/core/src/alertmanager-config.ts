@@ -3,10 +3,12 @@
 // Phoenix's own sections are accepted beside them and validated by the packages that own them.
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { globalConfigSchema } from './alertmanager-config-global.js';
+import type { GlobalConfig } from './alertmanager-config-global.js';
 import {
   muteTimeIntervalConfigSchema,
   nullAsAbsent,
-  scalarStringSchema,
+  nullAsZero,
   timeIntervalConfigSchema,
 } from './alertmanager-config-time-intervals.js';
 import type { TimeIntervalConfig } from './alertmanager-config-time-intervals.js';
@@ -14,50 +16,17 @@ import { validateAlertmanagerConfig } from './alertmanager-config-validate.js';
 import { durationSchema } from './duration.js';
 import { isValidLabelName } from './labels.js';
 import { loadConfig, parseConfig } from './load-config.js';
+import type { ScalarDecoding } from './load-config.js';
 import type { Matcher } from './matcher.js';
 import { createMatcher } from './matcher.js';
 import { parseMatchers } from './parse-matchers.js';
+import { yamlBoolean, yamlString } from './yaml-schemas.js';
+
+export { globalConfigSchema };
+export type { GlobalConfig };
 
 /** A receiver integration's settings (`slack_configs[0]`, …), validated by its notifier package. */
 export type NotifierConfig = Record<string, unknown>;
-
-/**
- * The `global` section with Alertmanager's defaults filled in. Durations are in milliseconds; the
- * `*_file` keys name files holding the secret instead of the secret itself.
- */
-export interface GlobalConfig {
-  /** Time after which an alert that stopped being updated is resolved, in ms. Default 5m. */
-  resolve_timeout: number;
-  /** Default HTTP client settings of the integrations (Prometheus `http_config`). */
-  http_config: Record<string, unknown>;
-  smtp_from?: string;
-  /** Default `localhost`. */
-  smtp_hello: string;
-  /** `host:port`. */
-  smtp_smarthost?: string;
-  smtp_auth_username?: string;
-  smtp_auth_password?: string;
-  smtp_auth_password_file?: string;
-  smtp_auth_secret?: string;
-  smtp_auth_identity?: string;
-  /** Default `true`. */
-  smtp_require_tls: boolean;
-  slack_api_url?: string;
-  slack_api_url_file?: string;
-  /** Default `https://events.pagerduty.com/v2/enqueue`. */
-  pagerduty_url: string;
-  opsgenie_api_url: string;
-  opsgenie_api_key?: string;
-  opsgenie_api_key_file?: string;
-  wechat_api_url: string;
-  wechat_api_secret?: string;
-  wechat_api_corp_id?: string;
-  victorops_api_url: string;
-  victorops_api_key?: string;
-  victorops_api_key_file?: string;
-  telegram_api_url: string;
-  webex_api_url: string;
-}
 
 /**
  * A node of the routing tree, as written. Durations are in ms; `matchers` are parsed. Absent
@@ -101,6 +70,20 @@ export const alertmanagerIntegrationKeys = [
 
 /** Phoenix's own receiver integrations. */
 export const phoenixIntegrationKeys = ['sms_configs', 'console_configs'] as const;
+
+/** Phoenix's own top-level sections, beside Alertmanager's. */
+export const phoenixSectionKeys = [
+  'sources',
+  'severities',
+  'escalation_policies',
+  'oncall_rotations',
+  'teams',
+  'responses',
+  'storage',
+  'server',
+  'pagerduty',
+  'slack',
+] as const;
 
 export type IntegrationKey =
   (typeof alertmanagerIntegrationKeys)[number] | (typeof phoenixIntegrationKeys)[number];
@@ -152,123 +135,24 @@ function issue(context: z.RefinementCtx, message: string, path: PropertyKey[] = 
   context.addIssue({ code: 'custom', message, path });
 }
 
-// Alertmanager's URL type: http or https with a host.
-const urlSchema = scalarStringSchema.superRefine((text, context) => {
-  // Never quote the URL: webhook URLs often embed a token.
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase() ?? '';
-  if (scheme !== 'http' && scheme !== 'https') {
-    issue(context, `unsupported scheme ${JSON.stringify(scheme)} for URL`);
-    return;
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined) {
-    issue(context, /^[a-z]+:\/*$/i.test(text) ? 'missing host for URL' : 'invalid URL');
-  } else if (url.host === '') {
-    issue(context, 'missing host for URL');
-  }
-});
-
-// A secret URL may be `<secret>`, as a configuration read back from the API shows it.
-const secretUrlSchema = scalarStringSchema.pipe(
-  z.union([z.literal('<secret>'), urlSchema as z.ZodType<string, string>]),
-);
-
-// `host:port`, as net.SplitHostPort; empty means unset.
-const hostPortSchema = scalarStringSchema.superRefine((text, context) => {
-  if (text === '') return;
-  const bracketed = /^\[[^\]]*\](:.*)?$/.exec(text);
-  const colon = text.lastIndexOf(':');
-  if (bracketed ? bracketed[1] === undefined : colon < 0) {
-    issue(context, `address ${text}: missing port in address`);
-  } else if (!bracketed && text.indexOf(':') !== colon) {
-    issue(context, `address ${text}: too many colons in address`);
-  } else if (colon === text.length - 1) {
-    issue(context, `address ${JSON.stringify(text)}: port cannot be empty`);
-  }
-});
-
-const string = () => nullAsAbsent(scalarStringSchema);
-const stringList = () => nullAsAbsent(z.array(scalarStringSchema));
+const string = () => nullAsAbsent(yamlString());
+const stringList = () => nullAsAbsent(z.array(yamlString()));
 const duration = () => nullAsAbsent(durationSchema);
 
-/** The `global` section, with Alertmanager 0.25's defaults for what is left out. */
-export const globalConfigSchema: z.ZodType<GlobalConfig, unknown> = z
-  .strictObject({
-    resolve_timeout: duration().transform((value) => value ?? 5 * 60_000),
-    http_config: nullAsAbsent(looseRecord).transform((value) => ({
-      follow_redirects: true,
-      enable_http2: true,
-      ...value,
-    })),
-    smtp_from: string(),
-    smtp_hello: string().transform((value) => value ?? 'localhost'),
-    smtp_smarthost: nullAsAbsent(hostPortSchema),
-    smtp_auth_username: string(),
-    smtp_auth_password: string(),
-    smtp_auth_password_file: string(),
-    smtp_auth_secret: string(),
-    smtp_auth_identity: string(),
-    smtp_require_tls: nullAsAbsent(z.boolean()).transform((value) => value ?? true),
-    slack_api_url: nullAsAbsent(secretUrlSchema),
-    slack_api_url_file: string(),
-    pagerduty_url: nullAsAbsent(urlSchema).transform(
-      (value) => value ?? 'https://events.pagerduty.com/v2/enqueue',
-    ),
-    opsgenie_api_url: nullAsAbsent(urlSchema).transform(
-      (value) => value ?? 'https://api.opsgenie.com/',
-    ),
-    opsgenie_api_key: string(),
-    opsgenie_api_key_file: string(),
-    wechat_api_url: nullAsAbsent(urlSchema).transform(
-      (value) => value ?? 'https://qyapi.weixin.qq.com/cgi-bin/',
-    ),
-    wechat_api_secret: string(),
-    wechat_api_corp_id: string(),
-    victorops_api_url: nullAsAbsent(urlSchema).transform(
-      (value) => value ?? 'https://alert.victorops.com/integrations/generic/20131114/alert/',
-    ),
-    victorops_api_key: string(),
-    victorops_api_key_file: string(),
-    telegram_api_url: nullAsAbsent(urlSchema).transform(
-      (value) => value ?? 'https://api.telegram.org',
-    ),
-    webex_api_url: nullAsAbsent(urlSchema).transform(
-      (value) => value ?? 'https://webexapis.com/v1/messages',
-    ),
-  })
-  .superRefine((global, context) => {
-    const exclusive: [keyof GlobalConfig, keyof GlobalConfig][] = [
-      ['slack_api_url', 'slack_api_url_file'],
-      ['opsgenie_api_key', 'opsgenie_api_key_file'],
-      ['victorops_api_key', 'victorops_api_key_file'],
-      ['smtp_auth_password', 'smtp_auth_password_file'],
-    ];
-    for (const [inline, file] of exclusive) {
-      if (global[inline] && global[file]) {
-        issue(context, `at most one of ${inline} & ${file} must be configured`, [file]);
-      }
-    }
-  });
+// Checked even when other settings are invalid, so that one error lists every problem.
+const always = { when: () => true };
 
 const defaultGlobal = (): GlobalConfig => globalConfigSchema.parse({});
 
 // `match`, `source_match`, `target_match`: label names to values; a null value is `''`.
-const matchSchema = nullAsAbsent(
-  z.record(
-    z.string(),
-    z.preprocess((value) => (value === null ? '' : value), scalarStringSchema),
-  ),
-).superRefine((match, context) => {
-  for (const name of Object.keys(match ?? {})) {
-    if (!isValidLabelName(name))
-      issue(context, `invalid label name ${JSON.stringify(name)}`, [name]);
-  }
-});
+const matchSchema = nullAsAbsent(z.record(z.string(), yamlString())).superRefine(
+  (match, context) => {
+    for (const name of Object.keys(match ?? {})) {
+      if (!isValidLabelName(name))
+        issue(context, `invalid label name ${JSON.stringify(name)}`, [name]);
+    }
+  },
+);
 
 // `match_re` and friends: each pattern must compile, anchored, as Alertmanager compiles it.
 const matchRegexSchema = nullAsAbsent(z.record(z.string(), z.unknown())).transform(
@@ -281,8 +165,9 @@ const matchRegexSchema = nullAsAbsent(z.record(z.string(), z.unknown())).transfo
         issue(context, `invalid label name ${quoted}`, [name]);
         continue;
       }
-      const parsed = scalarStringSchema.safeParse(value);
-      if (!parsed.success) {
+      // yaml.v2 never calls the Regexp unmarshaler for null, which leaves the regexp unset.
+      const parsed = yamlString().safeParse(value);
+      if (value === null || !parsed.success) {
         issue(context, `invalid regexp value for ${quoted}`, [name]);
         continue;
       }
@@ -304,7 +189,7 @@ function regexReason(error: unknown): string {
 }
 
 // A list of matcher strings (`['severity="critical"', 'team=~"a|b"']`), parsed and sorted.
-const matchersSchema = nullAsAbsent(z.array(scalarStringSchema)).transform((lines, context) => {
+const matchersSchema = nullAsAbsent(z.array(yamlString())).transform((lines, context) => {
   if (lines === undefined) return undefined;
   const matchers: Matcher[] = [];
   lines.forEach((line, index) => {
@@ -317,7 +202,7 @@ const matchersSchema = nullAsAbsent(z.array(scalarStringSchema)).transform((line
   return matchers;
 });
 
-const groupBySchema = nullAsAbsent(z.array(scalarStringSchema)).superRefine((labels, context) => {
+const groupBySchema = nullAsAbsent(z.array(yamlString())).superRefine((labels, context) => {
   if (labels === undefined) return;
   const seen = new Set<string>();
   labels.forEach((label, index) => {
@@ -343,7 +228,7 @@ const nonZeroDuration = (name: string) =>
 export const routeConfigSchema: z.ZodType<RouteConfig, unknown> = z.strictObject({
   receiver: string(),
   group_by: groupBySchema,
-  continue: nullAsAbsent(z.boolean()),
+  continue: nullAsAbsent(yamlBoolean()),
   match: matchSchema,
   match_re: matchRegexSchema,
   matchers: matchersSchema,
@@ -374,6 +259,12 @@ export const receiverConfigSchema: z.ZodType<ReceiverConfig, unknown> = z.strict
   ...integrations,
 });
 
+// model.LabelName, whose unmarshaler checks the name.
+const labelNameSchema = yamlString().superRefine((label, context) => {
+  if (!isValidLabelName(label))
+    issue(context, `${JSON.stringify(label)} is not a valid label name`);
+});
+
 /** An entry of `inhibit_rules`. */
 export const inhibitRuleConfigSchema: z.ZodType<InhibitRuleConfig, unknown> = z.strictObject({
   source_match: matchSchema,
@@ -382,13 +273,8 @@ export const inhibitRuleConfigSchema: z.ZodType<InhibitRuleConfig, unknown> = z.
   target_match: matchSchema,
   target_match_re: matchRegexSchema,
   target_matchers: matchersSchema,
-  equal: stringList().superRefine((labels, context) => {
-    labels?.forEach((label, index) => {
-      if (!isValidLabelName(label)) {
-        issue(context, `${JSON.stringify(label)} is not a valid label name`, [index]);
-      }
-    });
-  }),
+  // model.LabelNames: `~` is an unchecked '' (see nullAsZero), `""` an invalid name.
+  equal: nullAsAbsent(z.array(nullAsZero(labelNameSchema, ''))),
 });
 
 const list = <T>(schema: z.ZodType<T, unknown>) =>
@@ -412,7 +298,7 @@ export const alertmanagerConfigSchema: z.ZodType<AlertmanagerConfig, unknown> = 
     inhibit_rules: list(inhibitRuleConfigSchema),
     time_intervals: list(timeIntervalConfigSchema),
     mute_time_intervals: list(muteTimeIntervalConfigSchema),
-    templates: list(scalarStringSchema),
+    templates: list(yamlString()),
     rule_files: stringList(),
     sources: nullAsAbsent(looseRecord),
     severities: nullAsAbsent(looseRecord),
@@ -429,7 +315,17 @@ export const alertmanagerConfigSchema: z.ZodType<AlertmanagerConfig, unknown> = 
     for (const problem of validateAlertmanagerConfig(config)) {
       issue(context, problem.message, problem.path);
     }
-  }) as z.ZodType<AlertmanagerConfig, unknown>;
+  }, always) as z.ZodType<AlertmanagerConfig, unknown>;
+
+/**
+ * How an Alertmanager configuration file's scalars are decoded (`parseConfig`'s `scalars`):
+ * Alertmanager's sections as its YAML library decodes them (`'source'`: `match: {version: 1.10}`
+ * keeps `1.10`, `continue: yes` is true), Phoenix's own sections by YAML 1.2 (`'yaml-1.2'`), as
+ * the packages that validate them expect.
+ */
+export function alertmanagerScalarDecoding(key: string): ScalarDecoding {
+  return (phoenixSectionKeys as readonly string[]).includes(key) ? 'yaml-1.2' : 'source';
+}
 
 /** Options of {@link parseAlertmanagerConfig}. */
 export interface ParseAlertmanagerConfigOptions {
@@ -450,7 +346,11 @@ export function parseAlertmanagerConfig(
   text: string,
   options: ParseAlertmanagerConfigOptions = {},
 ): AlertmanagerConfig {
-  return parseConfig(text, { schema: alertmanagerConfigSchema, ...options });
+  return parseConfig(text, {
+    schema: alertmanagerConfigSchema,
+    scalars: alertmanagerScalarDecoding,
+    ...options,
+  });
 }
 
 /**
@@ -463,7 +363,12 @@ export function loadAlertmanagerConfig(
   file: string,
   options: Omit<ParseAlertmanagerConfigOptions, 'file'> = {},
 ): AlertmanagerConfig {
-  const config = loadConfig({ schema: alertmanagerConfigSchema, file, ...options });
+  const config = loadConfig({
+    schema: alertmanagerConfigSchema,
+    scalars: alertmanagerScalarDecoding,
+    file,
+    ...options,
+  });
   const directory = dirname(file);
   config.templates = config.templates.map((template) =>
     template === '' || isAbsolute(template) ? template : join(directory, template),

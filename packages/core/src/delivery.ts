@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { isResolved } from './alert.js';
@@ -50,6 +51,29 @@ function sortedFingerprints(notification: Notification, resolved: boolean): stri
 function isSubset(set: readonly string[], subset: readonly string[]): boolean {
   const members = new Set(set);
   return subset.every((item) => members.has(item));
+}
+
+/**
+ * A key that names one decision to notify: the group, the integration, the alerts sent and the
+ * notification-log entry the decision was made against. A crash after delivery but before the log
+ * entry is written leads, after the restart, to the same decision and so to the same key, which
+ * lets a receiver that deduplicates (HTTP `Idempotency-Key`) drop the repeat.
+ */
+export function idempotencyKey(
+  groupKey: string,
+  integration: string,
+  firing: readonly string[],
+  resolved: readonly string[],
+  entry: NotificationLogEntry | undefined,
+): string {
+  return createHash('sha256')
+    .update(
+      [groupKey, integration, firing.join(','), resolved.join(','), entry?.timestamp ?? 0].join(
+        '\n',
+      ),
+    )
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -131,7 +155,8 @@ export class DeliveryQueue {
       : notification.alerts.filter((alert) => !isResolved(alert, notification.timestamp));
     // With nothing to show this receiver, skip the send but still log the state (as Alertmanager).
     if (alerts.length > 0) {
-      const sent = await this.attempt({ ...notification, alerts }, now);
+      const key = idempotencyKey(notification.groupKey, integration, firing, resolved, entry);
+      const sent = await this.attempt({ ...notification, alerts }, now, key);
       if (!sent) return false;
     }
     await notificationLog.put([
@@ -147,7 +172,11 @@ export class DeliveryQueue {
     return true;
   }
 
-  private async attempt(notification: Notification, startedAt: number): Promise<boolean> {
+  private async attempt(
+    notification: Notification,
+    startedAt: number,
+    idempotencyKey: string,
+  ): Promise<boolean> {
     const { notifier, clock, events, logger, integration, retry, shutdownSignal } = this.options;
     const minDeadlineMs = retry.minDeadlineMs ?? 10_000;
     const deadline = startedAt + Math.max(notification.route.groupIntervalMs, minDeadlineMs);
@@ -163,7 +192,11 @@ export class DeliveryQueue {
       for (let attempt = 1; ; attempt++) {
         let result: DeliveryResult;
         try {
-          result = await notifier.notify(notification, { signal: controller.signal, attempt });
+          result = await notifier.notify(notification, {
+            signal: controller.signal,
+            attempt,
+            idempotencyKey,
+          });
         } catch (error) {
           const canceled = controller.signal.aborted;
           result = {

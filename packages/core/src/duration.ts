@@ -178,12 +178,14 @@ function describeNonString(input: unknown): string {
 }
 
 /**
- * Zod schema for a Prometheus duration in a config file: takes the string (`"1h30m"`) and outputs
+ * Zod schema for a Prometheus duration in a config file: takes the text (`"1h30m"`) and outputs
  * milliseconds. An invalid value yields one issue such as
  * `expected a duration such as 30s, 5m or 1h30m, got "abc"`.
+ *
+ * Alertmanager's YAML library hands a duration field the scalar's text as written, so `0` is
+ * valid and `30` is not (no unit); `parseConfig` with `scalars: 'source'` does the same. A number
+ * is read as its text too, so that `0` works in a configuration built in code or read as YAML 1.2.
  */
-// Alertmanager's YAML library turns an unquoted number into a string before parsing it as a
-// duration, so `group_wait: 0` is valid there; numbers are accepted the same way here.
 export const durationSchema: z.ZodType<number, string | number> = z
   .union([z.string(), z.number()], { error: (issue) => describeNonString(issue.input) })
   .transform((input, context) => {
@@ -195,6 +197,7 @@ export const durationSchema: z.ZodType<number, string | number> = z
       return z.NEVER;
     }
     let message = `${EXPECTED}, got ${JSON.stringify(text)}`;
+    if (/^[0-9]+$/.test(text)) message += ` (add a unit, e.g. "${text}s")`;
     if (result.reason === 'unit') message += ` (unknown unit ${JSON.stringify(result.unit)})`;
     if (result.reason === 'order')
       message += ' (units go from biggest to smallest, each at most once)';

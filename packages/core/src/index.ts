@@ -68,7 +68,7 @@ export { createLogger, redactPaths } from './logger.js';
 export { parseDuration, formatDuration, durationSchema } from './duration.js';
 export { substituteEnv } from './env.js';
 export { loadConfig, parseConfig, formatPath } from './load-config.js';
-export type { LoadConfigOptions } from './load-config.js';
+export type { LoadConfigOptions, ScalarDecoding } from './load-config.js';
 export { createAlertMarker } from './marker.js';
 export type { AlertMarker, AlertMark, AlertMarkState } from './marker.js';
 
@@ -105,3 +105,8 @@ export type {
   TimeRange,
   InclusiveRange,
 } from './alertmanager-config-time-intervals.js';
+export { yamlBoolean, yamlInt, yamlNumber, yamlString, resolveYamlNumber } from './yaml-schemas.js';
+export type { YamlNumber } from './yaml-schemas.js';
+export { alertmanagerScalarDecoding, phoenixSectionKeys } from './alertmanager-config.js';
+export type { Logger } from 'pino';
+export { compileGoRegexp } from './go-regexp.js';

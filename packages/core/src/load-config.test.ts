@@ -5,6 +5,7 @@ import { durationSchema } from './duration.js';
 import { ConfigError, PhoenixError } from './errors.js';
 import type { ConfigIssue } from './errors.js';
 import { formatPath, loadConfig, parseConfig } from './load-config.js';
+import { yamlBoolean, yamlInt, yamlString } from './yaml-schemas.js';
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
@@ -455,5 +456,114 @@ describe('parseConfig: schema issues', () => {
     expect(issuesOf(() => parseConfig('- a\n- b\n', { schema: alertmanagerSchema }))).toEqual([
       { path: '', message: 'expected a mapping, got a list (line 1, column 1)' },
     ]);
+  });
+});
+
+describe("parseConfig: scalars: 'source'", () => {
+  const schema = z.record(z.string(), z.unknown());
+  const source = (text: string, env: Record<string, string> = {}) =>
+    parseConfig(text, { schema, scalars: 'source', env });
+
+  it('gives every scalar its text as written, as Go’s yaml.v2 does for a string field', () => {
+    const text = [
+      'version: 1.10',
+      'code: 0500',
+      'flag: True',
+      'hex: 0x10',
+      'exp: 1e3',
+      'half: .5',
+      'word: yes',
+      'inf: .inf',
+      'tagged: !!int 5',
+      'date: 2024-01-01',
+      'quoted: "1.10"',
+      "single: '0500'",
+      'block: |',
+      '  1.10',
+    ].join('\n');
+    expect(source(text)).toEqual({
+      version: '1.10',
+      code: '0500',
+      flag: 'True',
+      hex: '0x10',
+      exp: '1e3',
+      half: '.5',
+      word: 'yes',
+      inf: '.inf',
+      tagged: '5',
+      date: '2024-01-01',
+      quoted: '1.10',
+      single: '0500',
+      block: '1.10\n',
+    });
+  });
+
+  it('keeps null for the null forms only, quoted ones being text', () => {
+    expect(source('a: ~\nb: null\nc: NULL\nd:\ne: "null"\nf: [~, "~"]')).toEqual({
+      a: null,
+      b: null,
+      c: null,
+      d: null,
+      e: 'null',
+      f: [null, '~'],
+    });
+  });
+
+  it('keeps keys as written, a null key being ""', () => {
+    expect(source('match: {1.10: a, True: b, 0x1: c, ~: d}')).toEqual({
+      match: { '1.10': 'a', True: 'b', '0x1': 'c', '': 'd' },
+    });
+  });
+
+  it('follows anchors, aliases and merge keys', () => {
+    const text = 'defaults: &d {wait: 1.10, on: yes}\nroute:\n  <<: *d\n  receiver: 0500\n';
+    expect(source(text)).toEqual({
+      defaults: { wait: '1.10', on: 'yes' },
+      route: { wait: '1.10', on: 'yes', receiver: '0500' },
+    });
+  });
+
+  it('substitutes variables, whose values stay text', () => {
+    expect(source('a: ${A}\nb: "${A}"\nc: 1.10', { A: '0500' })).toEqual({
+      a: '0500',
+      b: '0500',
+      c: '1.10',
+    });
+  });
+
+  it('lets the schema type each value, with the yaml* schemas, and reports positions', () => {
+    const typed = z.strictObject({ on: yamlBoolean(), count: yamlInt(), name: yamlString() });
+    expect(
+      parseConfig('on: Yes\ncount: 0x10\nname: 1.10', { schema: typed, scalars: 'source' }),
+    ).toEqual({ on: true, count: 16, name: '1.10' });
+    expect(
+      issuesOf(() =>
+        parseConfig('on: 1\ncount: many\nname: [a]', { schema: typed, scalars: 'source' }),
+      ),
+    ).toEqual([
+      { path: 'on', message: 'expected a boolean, got "1" (line 1, column 5)' },
+      { path: 'count', message: 'expected a number, got "many" (line 2, column 8)' },
+      { path: 'name', message: 'expected a string, got a list (line 3, column 7)' },
+    ]);
+  });
+
+  it('chooses per top-level key when given a function', () => {
+    const text = 'alertmanager: {v: 1.10, b: true}\nphoenix: {v: 1.10, b: true}\n';
+    const config = parseConfig(text, {
+      schema,
+      scalars: (key) => (key === 'phoenix' ? 'yaml-1.2' : 'source'),
+    });
+    expect(config).toEqual({
+      alertmanager: { v: '1.10', b: 'true' },
+      phoenix: { v: 1.1, b: true },
+    });
+  });
+
+  it("decodes by YAML 1.2 by default ('yaml-1.2')", () => {
+    expect(parseConfig('v: 1.10\nb: yes\nn: 0x10', { schema })).toEqual({
+      v: 1.1,
+      b: 'yes',
+      n: 16,
+    });
   });
 });

@@ -1,10 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode, Pair } from 'yaml';
+import type { Document, Node as YamlNode, Pair, Scalar } from 'yaml';
 import type { z } from 'zod';
 import { expandEnv } from './env.js';
 import { ConfigError, PhoenixError } from './errors.js';
 import type { ConfigIssue } from './errors.js';
+
+/**
+ * How `parseConfig` decodes scalars before the schema sees them.
+ *
+ * - `'yaml-1.2'`: by YAML 1.2's core schema, as JavaScript tools do: `5` is a number, `true` a
+ *   boolean, `1.10` the number 1.1 and `yes` the text "yes".
+ * - `'source'`: as Go's yaml.v2 (Alertmanager's YAML library) leaves the choice to the type of the
+ *   field: every scalar is its text as written (`1.10`, `0500`, `True`, `yes`; a quoted scalar its
+ *   value) and only the null forms (`~`, `null`, `Null`, `NULL`, nothing) become `null`. The
+ *   schema gives the type, with `yamlBoolean`, `yamlInt`, `yamlNumber` and `yamlString`. Keys are
+ *   text too.
+ */
+export type ScalarDecoding = 'yaml-1.2' | 'source';
 
 /** Options for `loadConfig` and `parseConfig`. */
 export interface LoadConfigOptions<T> {
@@ -21,6 +34,11 @@ export interface LoadConfigOptions<T> {
   env?: Readonly<Record<string, string | undefined>>;
   /** What is being loaded, for the error headline: `invalid <subject>:`, e.g. 'alertmanager config'. */
   subject?: string;
+  /**
+   * How scalars are decoded; a function chooses for each top-level key of the document, for files
+   * whose sections follow different rules. Default `'yaml-1.2'`.
+   */
+  scalars?: ScalarDecoding | ((key: string) => ScalarDecoding);
 }
 
 /**
@@ -50,12 +68,12 @@ export function loadConfig<T>(options: LoadConfigOptions<T>): T {
 }
 
 /**
- * Parses YAML `text`, substitutes `${NAME}` in string values (never in keys, and the result is
- * never parsed again, so a variable cannot inject YAML structure), then validates with `schema`.
- * A substituted value stays a string even when it looks like a number (`port: ${PORT}` gives
- * `'8080'`): use `z.coerce` where a number is wanted. Error messages show `${NAME}` rather than a
- * substituted value, which may be a secret. An empty document validates as `{}`. See `loadConfig`
- * for errors.
+ * Parses YAML `text`, decodes its scalars as `options.scalars` says, substitutes `${NAME}` in
+ * string values (never in keys, and the result is never parsed again, so a variable cannot inject
+ * YAML structure), then validates with `schema`. A substituted value stays a string even when it
+ * looks like a number (`port: ${PORT}` gives `'8080'`): use `yamlInt` where a number is wanted.
+ * Error messages show `${NAME}` rather than a substituted value, which may be a secret. An empty
+ * document validates as `{}`. See `loadConfig` for errors.
  */
 export function parseConfig<T>(text: string, options: Omit<LoadConfigOptions<T>, 'text'>): T {
   const { file, subject } = options;
@@ -81,6 +99,8 @@ export function parseConfig<T>(text: string, options: Omit<LoadConfigOptions<T>,
       })),
     );
   }
+
+  decodeScalars(document, options.scalars ?? 'yaml-1.2');
 
   const located: LocatedIssue[] = [];
   const substituted: Substitution[] = [];
@@ -161,6 +181,47 @@ interface Substitution {
   original: string;
   value: string;
   missing: string[];
+}
+
+// The YAML null forms; yaml.v2 and YAML 1.2's core schema agree on them.
+const nullForms = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+function decodeScalars(
+  document: Document,
+  scalars: ScalarDecoding | ((key: string) => ScalarDecoding),
+): void {
+  const root = document.contents;
+  if (scalars === 'source') decodeAsSource(root);
+  if (typeof scalars !== 'function' || !isMap(root)) return;
+  for (const pair of root.items) {
+    if (scalars(keyOf(pair)) !== 'source') continue;
+    decodeAsSource(pair.key);
+    decodeAsSource(pair.value);
+  }
+}
+
+// Rewrites every scalar's value to its text, in place, so that toJS() (which also follows aliases
+// and merge keys) produces text. Aliases are skipped: the anchored node is rewritten where it is.
+function decodeAsSource(node: unknown): void {
+  if (isScalar(node)) {
+    node.value = sourceValue(node);
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      decodeAsSource(pair.key);
+      decodeAsSource(pair.value);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) decodeAsSource(item);
+  }
+}
+
+function sourceValue(scalar: Scalar): unknown {
+  const { value, source } = scalar;
+  // Text stays as it is (it may hold a substituted variable); a symbol is the merge key `<<`.
+  if (typeof value === 'string' || typeof value === 'symbol') return value;
+  if (source === undefined) return value;
+  if (value === null && nullForms.has(source)) return null;
+  return source;
 }
 
 function substituteScalars(

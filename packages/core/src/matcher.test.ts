@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { PhoenixError } from './errors.js';
 import type { MatchType } from './matcher.js';
+import { compileGoRegexp } from './go-regexp.js';
 import { createMatcher, matchLabels, matcherFromApi, matcherToApi } from './matcher.js';
 
 describe('Matcher.matches', () => {
@@ -173,6 +174,66 @@ describe('createMatcher', () => {
     expect(matchers.every((matcher, i) => matcher.matches(String(i)))).toBe(true);
     expect(matchers[3]!.matches('4')).toBe(false);
     expect(createMatcher('=~', 'n', '3|x.*').matches('xyz')).toBe(true);
+  });
+});
+
+// Alertmanager 0.25 is built with Go 1.19, whose regexp/syntax accepts less and more than re2js
+// (today's RE2); each message is the one amtool 0.25 prints (alertmanager-yaml-amtool.test.ts
+// compares them with the real amtool).
+describe('Go 1.19 regexp syntax', () => {
+  const reasonOf = (pattern: string): string => {
+    try {
+      createMatcher('=~', 'v', pattern);
+    } catch (error) {
+      return (error as Error).message.replace(/^invalid matcher v=~".*?": /s, '');
+    }
+    return 'ok';
+  };
+  const deep = (depth: number) => `${'('.repeat(depth)}a${')'.repeat(depth)}`;
+
+  it.each([
+    ['(?<name>x)', 'error parsing regexp: invalid or unsupported Perl syntax: `(?<`'],
+    ['a(?<name>x)[', 'error parsing regexp: invalid or unsupported Perl syntax: `(?<`'],
+    ['(?<=a)b', 'error parsing regexp: invalid or unsupported Perl syntax: `(?<`'],
+    // An earlier error is reported first, as Go parses from the left.
+    ['a{1001}(?<name>x)', 'error parsing regexp: invalid repeat count: `{1001}`'],
+    ['\\p{Kawi}', 'error parsing regexp: invalid character class range: `\\p{Kawi}`'],
+    ['[^\\P{^Vithkuqi}]', 'error parsing regexp: invalid character class range: `\\P{^Vithkuqi}`'],
+    ['\\p{Emoji}', 'error parsing regexp: invalid character class range: `\\p{Emoji}`'],
+    ['\\p{LC}', 'error parsing regexp: invalid character class range: `\\p{LC}`'],
+    ['\\p{Cn}', 'error parsing regexp: invalid character class range: `\\p{Cn}`'],
+    ['\\p{Greek}(?<x>y)', 'error parsing regexp: invalid or unsupported Perl syntax: `(?<`'],
+    ['(?P<n>a)(?P<n>b)(', 'error parsing regexp: missing closing ): `^(?:(?P<n>a)(?P<n>b)()$`'],
+    [deep(999), `error parsing regexp: expression nests too deeply: \`^(?:${deep(999)})$\``],
+  ])('rejects %j as Go does', (pattern, reason) => {
+    expect(reasonOf(pattern)).toBe(reason);
+  });
+
+  it.each([
+    '(?P<name>x)',
+    '(?P<a>x)(?P<a>y)',
+    '\\Q(?<name>x)\\E',
+    '[(?<name>x)]',
+    '\\(?<name>x\\)',
+    '[[:alpha:]]\\p{Greek}\\p{^Han}\\PL\\pN\\p{Any}',
+    '\\Q\\p{Kawi}\\E',
+    deep(998),
+  ])('accepts %j as Go does', (pattern) => {
+    expect(reasonOf(pattern)).toBe('ok');
+  });
+
+  it('compiles a pattern as it is with compileGoRegexp, for unanchored uses (silences)', () => {
+    expect(compileGoRegexp('(?P<a>x)(?P<a>y)').test('axyz')).toBe(true);
+    expect(() => compileGoRegexp('a)(b')).toThrow('error parsing regexp: unexpected ): `a)(b`');
+    expect(() => compileGoRegexp('(?<n>x)')).toThrow(
+      'error parsing regexp: invalid or unsupported Perl syntax: `(?<`',
+    );
+  });
+
+  it('matches with repeated group names and literal `(?<` as written', () => {
+    expect(createMatcher('=~', 'v', '(?P<a>x)(?P<a>y)').matches('xy')).toBe(true);
+    expect(createMatcher('=~', 'v', '\\Q(?<n>\\E').matches('(?<n>')).toBe(true);
+    expect(createMatcher('=~', 'v', '[(?<]+').matches('<?(')).toBe(true);
   });
 });
 

@@ -1,8 +1,9 @@
 // Alertmanager 0.25 label matchers (pkg/labels/matcher.go), with regexes run by re2js so that
 // untrusted patterns match in linear time, as Go's RE2-based regexp package does.
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 
 import { PhoenixError } from './errors.js';
+import { compileGoRegexp } from './go-regexp.js';
 
 /** The four Alertmanager operators: equal, not equal, regex match, regex non-match. */
 export type MatchType = '=' | '!=' | '=~' | '!~';
@@ -122,8 +123,9 @@ function compileAnchored(type: MatchType, name: string, value: string): RE2JS {
   if (regex !== undefined) {
     regexCache.delete(value);
   } else {
+    // Compiled as Alertmanager compiles it, with Go 1.19's syntax and error messages.
     try {
-      regex = RE2JS.compile(`^(?:${value})$`);
+      regex = compileGoRegexp(`^(?:${value})$`);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PhoenixError(

@@ -150,6 +150,14 @@ export interface NotifyOptions {
   signal: AbortSignal;
   /** 1 for the first attempt. */
   attempt: number;
+  /**
+   * The same for every attempt at this notification, and for its re-send after a crash (it is
+   * derived from the group, the integration, the alerts and the notification-log entry the
+   * decision was based on). Channels that can deduplicate should pass it on (HTTP:
+   * `Idempotency-Key`), so a notification cut off by a crash between delivery and logging is not
+   * shown twice.
+   */
+  idempotencyKey: string;
 }
 
 /**

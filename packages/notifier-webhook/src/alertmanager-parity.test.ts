@@ -83,6 +83,7 @@ async function deliverLikeAlertmanager(
     const result = await notifier.notify(notification, {
       signal: new AbortController().signal,
       attempt: 1,
+      idempotencyKey: 'test-key',
     });
     expect(result).toEqual({ ok: true, statusCode: 200 });
   } finally {

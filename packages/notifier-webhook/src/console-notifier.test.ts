@@ -38,7 +38,11 @@ function collect(): { stream: Writable; text: () => string } {
 }
 
 const send = (notifier: ReturnType<typeof createConsoleNotifier>) =>
-  notifier.notify(notification, { signal: new AbortController().signal, attempt: 1 });
+  notifier.notify(notification, {
+    signal: new AbortController().signal,
+    attempt: 1,
+    idempotencyKey: 'test-key',
+  });
 
 describe('createConsoleNotifier', () => {
   it('prints one readable block per notification', async () => {
@@ -96,7 +100,11 @@ describe('createConsoleNotifier', () => {
 
     stream.pause();
     const controller = new AbortController();
-    const pending = notifier.notify(notification, { signal: controller.signal, attempt: 1 });
+    const pending = notifier.notify(notification, {
+      signal: controller.signal,
+      attempt: 1,
+      idempotencyKey: 'test-key',
+    });
     controller.abort();
     expect(await pending).toMatchObject({ ok: false, reason: 'canceled', retryable: false });
   });
@@ -110,5 +118,12 @@ describe('consoleConfigSchema', () => {
       format: 'json',
     });
     expect(consoleConfigSchema.safeParse({ colour: true }).success).toBe(false);
+  });
+
+  it('reads send_resolved as Alertmanager does: YAML 1.1 words, and null as false', () => {
+    expect(consoleConfigSchema.parse({ send_resolved: 'off' }).send_resolved).toBe(false);
+    expect(consoleConfigSchema.parse({ send_resolved: 'YES' }).send_resolved).toBe(true);
+    expect(consoleConfigSchema.parse({ send_resolved: null }).send_resolved).toBe(false);
+    expect(consoleConfigSchema.safeParse({ send_resolved: 'maybe' }).success).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { alertStatus, labelsToString } from '@phoenix-alerting/core';
+import { alertStatus, labelsToString, yamlBoolean } from '@phoenix-alerting/core';
 import type { DeliveryResult, Notification, Notifier, NotifyOptions } from '@phoenix-alerting/core';
 import { z } from 'zod';
 import { optional } from './http-config.js';
@@ -21,7 +21,8 @@ export interface ConsoleConfig {
 /** Validates a `console_configs` entry of a receiver. */
 export const consoleConfigSchema: z.ZodType<ConsoleConfig, unknown> = z
   .strictObject({
-    send_resolved: optional(z.boolean()),
+    // As Alertmanager's `send_resolved`: `yes`/`on` are true, null is false.
+    send_resolved: yamlBoolean().optional(),
     format: optional(z.enum(['text', 'json'])),
   })
   .transform((config) => ({

@@ -1,5 +1,7 @@
 // Prometheus' `http_config` (prometheus/common config.HTTPClientConfig, as Alertmanager 0.25 uses
 // it): the same keys, the same defaults and the same cross-checks, with Prometheus' wording.
+// Scalars are typed as Alertmanager's YAML library types them (core's yaml* schemas).
+import { yamlBoolean, yamlString } from '@phoenix-alerting/core';
 import { z } from 'zod';
 
 /** Alertmanager reads an absent key and `key:` (YAML null) alike. */
@@ -7,8 +9,9 @@ export function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
 }
 
-const text = () => optional(z.string());
-const flag = () => optional(z.boolean());
+const text = () => optional(yamlString());
+// A Go bool with a default: absent keeps it, null is false (yaml.v2 sets the zero value).
+const flag = () => yamlBoolean().optional();
 
 /** Prometheus' TLS version names, as Node's `minVersion`/`maxVersion` spell them. */
 export const tlsVersions = {
@@ -99,7 +102,7 @@ const tlsConfigSchema = z
 
 /** An http(s) URL with a host; the value itself never appears in an error (it may hold a token). */
 export function httpUrlSchema(what: string) {
-  return z.string().superRefine((value, context) => {
+  return yamlString().superRefine((value, context) => {
     let url: URL;
     try {
       url = new URL(value);

@@ -75,6 +75,42 @@ describe('webhookConfigSchema', () => {
     ).toMatchObject({ max_alerts: 0, http_config: { follow_redirects: true } });
   });
 
+  // As Alertmanager 0.25 reads them (its YAML library types each scalar by its Go field), the way
+  // core's parseAlertmanagerConfig passes integration settings on: as their source text.
+  it("types settings read as text as Alertmanager's YAML library does", () => {
+    const config = webhookConfigSchema.parse({
+      url: 'http://x/',
+      send_resolved: 'no',
+      max_alerts: '0x10',
+      http_config: {
+        follow_redirects: 'off',
+        enable_http2: 'Yes',
+        tls_config: { insecure_skip_verify: 'y' },
+      },
+    });
+    expect(config).toMatchObject({
+      send_resolved: false,
+      max_alerts: 16,
+      http_config: {
+        follow_redirects: false,
+        enable_http2: true,
+        tls_config: { insecure_skip_verify: true },
+      },
+    });
+    expect(webhookConfigSchema.parse({ url: 'http://x/', max_alerts: '1.9' }).max_alerts).toBe(1);
+    expect(webhookConfigSchema.parse({ url: 'http://x/', max_alerts: '1_000' }).max_alerts).toBe(
+      1000,
+    );
+    // Null is Go's zero value, which overrides a default of true.
+    expect(
+      webhookConfigSchema.parse({
+        url: 'http://x/',
+        send_resolved: null,
+        http_config: { follow_redirects: null },
+      }),
+    ).toMatchObject({ send_resolved: false, http_config: { follow_redirects: false } });
+  });
+
   it('folds the legacy bearer_token(_file) into authorization, type Bearer', () => {
     const inline = webhookConfigSchema.parse({
       url: 'http://x/',
@@ -101,7 +137,9 @@ describe('webhookConfigSchema', () => {
     [{ url: 'http://x/', max_alerts: -1 }, 'max_alerts: max_alerts must not be negative'],
     [{ url: 'http://x/', max_alerts: 1.5 }, 'max_alerts: max_alerts must be a whole number'],
     [{ url: 'http://x/', timeout: '10' }, 'timeout: expected a duration such as 30s'],
-    [{ url: 'http://x/', send_resolved: 'yes' }, 'send_resolved: Invalid input'],
+    [{ url: 'http://x/', send_resolved: 'maybe' }, 'send_resolved: Invalid input'],
+    [{ url: 'http://x/', max_alerts: '-1' }, 'max_alerts: max_alerts must not be negative'],
+    [{ url: 'http://x/', max_alerts: 'many' }, 'max_alerts: max_alerts must be a whole number'],
     [{ url: 'http://x/', headers: {} }, ': Unrecognized key: "headers"'],
     [
       { url: 'http://x/', http_config: { bearer_token: 'a', bearer_token_file: 'b' } },

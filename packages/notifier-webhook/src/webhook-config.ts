@@ -1,6 +1,15 @@
 // Alertmanager's `webhook_configs` entry (config/notifiers.go WebhookConfig), plus Phoenix's
-// `timeout`. Unknown keys are errors, as in Alertmanager's strict YAML loading.
-import { ConfigError, durationSchema, formatPath } from '@phoenix-alerting/core';
+// `timeout`. Unknown keys are errors, as in Alertmanager's strict YAML loading. Scalars are typed
+// as Alertmanager's YAML library types them (core's yaml* schemas): `send_resolved: yes` is true,
+// `max_alerts: 0x10` is 16, and null gives Go's zero value (`send_resolved: ~` is false).
+import {
+  ConfigError,
+  durationSchema,
+  formatPath,
+  yamlBoolean,
+  yamlInt,
+  yamlString,
+} from '@phoenix-alerting/core';
 import { z } from 'zod';
 import { httpConfigSchema, httpUrlSchema, optional } from './http-config.js';
 import type { HttpClientConfig } from './http-config.js';
@@ -28,14 +37,16 @@ const isObject = ({ value }: { value: unknown }) => typeof value === 'object' &&
 /** Validates a `webhook_configs` entry; durations become ms, defaults are filled in. */
 export const webhookConfigSchema = z
   .strictObject({
-    send_resolved: optional(z.boolean()),
+    send_resolved: yamlBoolean().optional(),
     url: optional(httpUrlSchema('webhook URL')),
-    url_file: optional(z.string()),
+    url_file: optional(yamlString()),
     max_alerts: optional(
-      z
-        .number({ error: 'max_alerts must be a whole number of alerts, 0 for all' })
-        .int('max_alerts must be a whole number of alerts, 0 for all')
-        .min(0, 'max_alerts must not be negative (0 sends all alerts)'),
+      yamlInt(
+        z
+          .number({ error: 'max_alerts must be a whole number of alerts, 0 for all' })
+          .int('max_alerts must be a whole number of alerts, 0 for all')
+          .min(0, 'max_alerts must not be negative (0 sends all alerts)'),
+      ),
     ),
     http_config: optional(httpConfigSchema),
     timeout: optional(durationSchema),

@@ -54,7 +54,7 @@ function notifier(config: WebhookConfigInput, options?: WebhookNotifierOptions):
 }
 
 function send(target: WebhookNotifier, signal = new AbortController().signal) {
-  return target.notify(notification, { signal, attempt: 1 });
+  return target.notify(notification, { signal, attempt: 1, idempotencyKey: 'test-key' });
 }
 
 function file(name: string, content: string): string {
@@ -83,6 +83,7 @@ describe('the request', () => {
     expect(request).toMatchObject({ method: 'POST', url: '/hook?x=1' });
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['user-agent']).toBe(USER_AGENT);
+    expect(request!.headers['idempotency-key']).toBe('test-key');
     expect(USER_AGENT).toMatch(/^Phoenix-Alerting\/\d+\.\d+\.\d+/);
     expect(request!.headers.authorization).toBeUndefined();
     const body = JSON.parse(request!.body) as Record<string, unknown>;
@@ -111,7 +112,11 @@ describe('the request', () => {
       buildAlerts(1, { startsAt: Date.UTC(2024, 0, 1), endsAt: Date.UTC(2024, 0, 1, 1) }),
       { timestamp: Date.UTC(2024, 0, 2) },
     );
-    await quiet.notify(resolved, { signal: new AbortController().signal, attempt: 1 });
+    await quiet.notify(resolved, {
+      signal: new AbortController().signal,
+      attempt: 1,
+      idempotencyKey: 'test-key',
+    });
     expect(JSON.parse(sink.requests[0]!.body)).toMatchObject({ status: 'resolved' });
   });
 });

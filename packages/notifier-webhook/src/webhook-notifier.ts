@@ -142,7 +142,10 @@ export function createWebhookNotifier(
     return failure('client', false, 'webhook: url_file does not hold an http(s) URL', [url]);
   }
 
-  async function attempt(notification: Notification, signal: AbortSignal): Promise<DeliveryResult> {
+  async function attempt(
+    notification: Notification,
+    { signal, idempotencyKey }: NotifyOptions,
+  ): Promise<DeliveryResult> {
     const canceled = () => failure('canceled', false, 'webhook: delivery canceled', []);
     if (stopped) return failure('canceled', false, 'webhook: notifier stopped', []);
     if (signal.aborted) return canceled();
@@ -198,6 +201,8 @@ export function createWebhookNotifier(
           ...headers,
           'content-type': 'application/json',
           'user-agent': userAgent,
+          // Same for every attempt and for a re-send after a crash: receivers can drop repeats.
+          'idempotency-key': idempotencyKey,
         },
         body: encodeWebhookMessage(message),
         redirect: client.followRedirects ? 'follow' : 'manual',
@@ -252,7 +257,7 @@ export function createWebhookNotifier(
 
     async notify(notification: Notification, notifyOptions: NotifyOptions) {
       const startedAt = clock.now();
-      const result = await attempt(notification, notifyOptions.signal);
+      const result = await attempt(notification, notifyOptions);
       logger.debug(
         {
           receiver: notification.receiver,

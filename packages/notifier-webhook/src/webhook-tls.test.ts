@@ -42,7 +42,11 @@ afterAll(async () => {
 async function send(config: WebhookConfigInput) {
   const notifier = createWebhookNotifier(config);
   notifiers.push(notifier);
-  return notifier.notify(notification, { signal: new AbortController().signal, attempt: 1 });
+  return notifier.notify(notification, {
+    signal: new AbortController().signal,
+    attempt: 1,
+    idempotencyKey: 'test-key',
+  });
 }
 
 describe('tls_config', () => {
@@ -124,9 +128,13 @@ describe('tls_config', () => {
     });
     notifiers.push(notifier);
     const signal = new AbortController().signal;
-    expect((await notifier.notify(notification, { signal, attempt: 1 })).ok).toBe(false);
+    expect(
+      (await notifier.notify(notification, { signal, attempt: 1, idempotencyKey: 'test-key' })).ok,
+    ).toBe(false);
     copyFileSync(certs.files.ca, ca);
-    expect((await notifier.notify(notification, { signal, attempt: 2 })).ok).toBe(true);
+    expect(
+      (await notifier.notify(notification, { signal, attempt: 2, idempotencyKey: 'test-key' })).ok,
+    ).toBe(true);
   });
 
   it('refuses unusable TLS files when created', () => {

@@ -230,7 +230,11 @@ export function describeNotifierConformance(
     });
     let attempt = 0;
     const deliver = async (signal = new AbortController().signal) => {
-      const result = await notifier.notify(notification, { signal, attempt: ++attempt });
+      const result = await notifier.notify(notification, {
+        signal,
+        attempt: ++attempt,
+        idempotencyKey: 'conformance-key',
+      });
       if (!result.ok) messages.push(result.message);
       return result;
     };
