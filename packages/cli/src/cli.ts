@@ -35,6 +35,8 @@ async function dispatch(argv: readonly string[], io: CommandIo): Promise<ExitCod
     case '--version':
       io.stdout.write(`${PROGRAM} ${version()}\n`);
       return 0;
+    case 'serve':
+      return serveCommand(rest, io);
     case 'check-config':
       return checkConfigCommand(rest, io);
     case 'routes':
@@ -45,6 +47,24 @@ async function dispatch(argv: readonly string[], io: CommandIo): Promise<ExitCod
         usageOf: '',
       });
   }
+}
+
+/**
+ * Runs the server until a signal stops it (the process then exits from the server's own handler).
+ * The server package is loaded only here, so the other commands stay light.
+ */
+async function serveCommand(args: readonly string[], io: CommandIo): Promise<ExitCode> {
+  if (args.includes('--help') || args.includes('-h')) return help('serve', io);
+  const { parseServeArgs, serve } = await import('@phoenix-alerting/server');
+  let options;
+  try {
+    options = parseServeArgs(args);
+  } catch (error) {
+    throw new CliError((error as Error).message, { exitCode: 2, usageOf: '' });
+  }
+  await serve(options);
+  // Keep running: serve() handles SIGHUP/SIGTERM/SIGINT and exits the process itself.
+  return new Promise<ExitCode>(() => {});
 }
 
 function help(topic: HelpTopic, io: CommandIo): ExitCode {

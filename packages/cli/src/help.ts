@@ -4,10 +4,12 @@ import { PROGRAM } from './io.js';
 export const helpTexts = {
   main: `Usage: ${PROGRAM} <command> [options]
 
-Phoenix Alerting on the command line: check configuration files and test the
-routing tree. Output follows amtool's, so scripts written for amtool keep working.
+Phoenix Alerting on the command line: run the reference server, check configuration
+files and test the routing tree. Output follows amtool's, so scripts written for
+amtool keep working.
 
 Commands:
+  serve --config FILE    Run the reference server (Alertmanager API v2)
   check-config FILE...   Validate Alertmanager/Phoenix configuration files
   routes show            Print the routing tree (the default for 'routes')
   routes test LABELS...  Print the receivers an alert with these labels goes to
@@ -18,6 +20,20 @@ Options:
 
 Exit status: 0 on success, 1 when a check fails or an input is invalid,
 2 when the command line is wrong.
+`,
+
+  serve: `Usage: ${PROGRAM} serve --config FILE [--listen HOST:PORT] [--data DIR]
+
+Runs the reference server: the Alertmanager API v2 under /api/v2, /-/healthy,
+/-/ready, /-/reload and /metrics, with state in SQLite under --data.
+
+Options:
+  --config FILE         The configuration (an alertmanager.yml loads unchanged)
+  --listen HOST:PORT    Where to listen (default 127.0.0.1:9093; :9093 for every interface)
+  --data DIR            Where the SQLite store lives (default ./data; :memory: for none)
+
+SIGHUP or POST /-/reload reloads the configuration (a bad one is rejected and the
+old one keeps running); SIGTERM or SIGINT drains and exits 0.
 `,
 
   'check-config': `Usage: ${PROGRAM} check-config FILE...
