@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * @typedef {object} Notification
  * @property {number} receivedAtMs Date.now() when the body had arrived
  * @property {string} path the request path (one sink can serve several receivers)
+ * @property {string | undefined} idempotencyKey the `Idempotency-Key` header, when sent (Phoenix
+ *   sends the same key for every attempt at a notification and for its re-send after a crash)
  * @property {any} body the parsed JSON payload
  */
 
@@ -88,6 +90,7 @@ export async function startWebhookSink(options = {}) {
       notifications.push({
         receivedAtMs,
         path: request.url ?? '',
+        idempotencyKey: request.headers['idempotency-key'],
         body: keepBodies ? body : { groupKey: body?.groupKey, status: body?.status, alerts },
       });
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');

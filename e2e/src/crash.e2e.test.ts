@@ -87,12 +87,19 @@ function batchAlerts(run: string, index: number): PostableAlert[] {
  * set of resolved fingerprints, arriving less than repeat_interval (1 h here, so: at any time in
  * the test) after it. A notification whose set of alerts changed is a legitimate update, and one
  * after repeat_interval a legitimate repeat; neither can happen twice for the same content here.
+ *
+ * A repeat that carries the same `Idempotency-Key` as the earlier one is not a duplicate but a
+ * retransmission of the same notification: a kill between the receiver's answer and the server's
+ * notification-log write cannot be told from a failed delivery, so the server re-sends it after the
+ * restart, marked so that the receiver can drop it (at-least-once delivery with an idempotency key,
+ * the only guarantee a crash at an arbitrary moment allows). Those are counted and reported.
  */
 function findDuplicates(
   notifications: readonly Notification[],
   killedAtMs: number,
-): { text: string; firstBeforeKillMs: number }[] {
-  const seen = new Map<string, number>();
+): { duplicates: { text: string; firstBeforeKillMs: number }[]; retransmissions: string[] } {
+  const seen = new Map<string, { atMs: number; idempotencyKey: string | undefined }>();
+  const retransmissions: string[] = [];
   const relative = (ms: number) =>
     ms < killedAtMs ? `${killedAtMs - ms} ms before` : `${ms - killedAtMs} ms after`;
   const duplicates: { text: string; firstBeforeKillMs: number }[] = [];
@@ -113,18 +120,29 @@ function findDuplicates(
       fingerprints('resolved'),
     ]);
     const earlier = seen.get(key);
-    if (earlier !== undefined) {
+    if (earlier === undefined) {
+      seen.set(key, {
+        atMs: notification.receivedAtMs,
+        idempotencyKey: notification.idempotencyKey,
+      });
+    } else if (
+      earlier.idempotencyKey !== undefined &&
+      earlier.idempotencyKey === notification.idempotencyKey
+    ) {
+      retransmissions.push(
+        `${body.groupKey} (${alerts.length} alerts): first ${relative(earlier.atMs)} the kill, ` +
+          `re-sent with the same Idempotency-Key ${relative(notification.receivedAtMs)} it`,
+      );
+    } else {
       duplicates.push({
         text:
-          `${body.groupKey} (${alerts.length} alerts): first ${relative(earlier)} the kill, ` +
+          `${body.groupKey} (${alerts.length} alerts): first ${relative(earlier.atMs)} the kill, ` +
           `again ${relative(notification.receivedAtMs)} it`,
-        firstBeforeKillMs: killedAtMs - earlier,
+        firstBeforeKillMs: killedAtMs - earlier.atMs,
       });
-    } else {
-      seen.set(key, notification.receivedAtMs);
     }
   }
-  return duplicates;
+  return { duplicates, retransmissions };
 }
 
 describe(`kill -9 mid-storm: ${describeTarget()}`, () => {
@@ -249,7 +267,7 @@ describe(`kill -9 mid-storm: ${describeTarget()}`, () => {
           listed.matchers[0]?.value !== silence.marker
         );
       });
-      const duplicates = findDuplicates(sink.notifications, killedAtMs);
+      const { duplicates, retransmissions } = findDuplicates(sink.notifications, killedAtMs);
 
       const acked = batches.filter((batch) => batch.ackedAtMs !== undefined);
       console.info(
@@ -258,7 +276,8 @@ describe(`kill -9 mid-storm: ${describeTarget()}`, () => {
           `  batches posted ${batches.length}, acked ${acked.length}, acked > ${FLUSH_INTERVAL_MS + MARGIN_MS} ms before the kill ${mustHave.length} (${mustHave.length * BATCH_SIZE} alerts)`,
           `  alerts listed after restart ${alerts.length}, lost ${lostAlerts.length}, never posted ${unknownAlerts.length}${lossSummary}`,
           `  silences acked ${ackedSilences.length}, listed ${listedSilences.length}, lost ${lostSilences.length}`,
-          `  notifications: ${notificationsBeforeKill} before the kill, ${sink.notifications.length - notificationsBeforeKill} after (restart took ${restartedAtMs - killedAtMs} ms), duplicates ${duplicates.length}`,
+          `  notifications: ${notificationsBeforeKill} before the kill, ${sink.notifications.length - notificationsBeforeKill} after (restart took ${restartedAtMs - killedAtMs} ms), duplicates ${duplicates.length}, retransmissions with the same Idempotency-Key ${retransmissions.length}`,
+          ...retransmissions.map((text) => `    ${text}`),
         ].join('\n'),
       );
 
