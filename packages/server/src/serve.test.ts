@@ -89,6 +89,40 @@ describe('serve', () => {
     expect((await fetch(`${running.address}/-/ready`)).status).toBe(200);
   });
 
+  it('links notifications to server.external_url when configured, else to this host and port', async () => {
+    const { Writable } = await import('node:stream');
+    const lines: string[] = [];
+    const consoleStream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const configFile = writeConfig(
+      [
+        'route: { receiver: console, group_wait: 0s }',
+        'receivers: [{ name: console, console_configs: [{ format: json }] }]',
+        'server: { external_url: "https://alerts.example.com" }',
+        '',
+      ].join('\n'),
+    );
+    running = await serve({
+      configFile,
+      listen: '127.0.0.1:0',
+      dataDir: ':memory:',
+      logger: createLogger({ level: 'silent' }),
+      handleSignals: false,
+      server: { defaultMetrics: false, consoleStream },
+    });
+    await fetch(`${running.address}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels: { alertname: 'Linked' } }]),
+    });
+    await waitFor(() => lines.length > 0);
+    expect(JSON.parse(lines[0]!).externalURL).toBe('https://alerts.example.com');
+  });
+
   it('reloads on SIGHUP and drains then exits 0 on SIGTERM', async () => {
     const configFile = writeConfig('route: { receiver: a }\nreceivers: [{ name: a }]\n');
     const exits: number[] = [];

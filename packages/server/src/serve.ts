@@ -58,7 +58,8 @@ export async function serve(options: ServeOptions): Promise<ServeResult> {
   const logger = options.logger ?? createLogger();
   const { host, port } = parseListenAddress(options.listen ?? DEFAULT_LISTEN);
   const server = createServer({
-    externalURL: `http://${hostname()}:${port}`,
+    // As Alertmanager: the configured external URL wins; else this host and the port served.
+    defaultExternalURL: `http://${hostname()}:${port}`,
     ...options.server,
     configFile: options.configFile,
     dataDir: options.dataDir ?? './data',

@@ -50,6 +50,8 @@ export interface CreateServerOptions {
    * `server.external_url` setting, else `http://<hostname>:9093`, as Alertmanager derives it.
    */
   externalURL?: string;
+  /** The URL used when neither `externalURL` nor `server.external_url` is set. */
+  defaultExternalURL?: string;
   /** Where `console_configs` receivers print. Default `process.stdout`. */
   consoleStream?: Writable;
   /** Pipeline tuning (queues, retries, drain time) that the configuration file does not set. */
@@ -132,7 +134,10 @@ export function createServer(options: CreateServerOptions): PhoenixServer {
   const marker = createAlertMarker();
   const silences = createSilences({ store, clock, marker, logger });
   const externalURLFor = (config: LoadedConfig) =>
-    options.externalURL ?? config.settings.externalURL ?? `http://${hostname()}:9093`;
+    options.externalURL ??
+    config.settings.externalURL ??
+    options.defaultExternalURL ??
+    `http://${hostname()}:9093`;
   const shared: Omit<RuntimeShared, 'externalURL'> = {
     store: lifecycleFree(store),
     clock,
