@@ -31,17 +31,19 @@ export const sqliteStoreOptionsSchema = z
     /** A directory, created if missing, that holds `phoenix-alerting.sqlite` and its WAL. */
     directory: z.string().min(1).optional(),
     /**
-     * How long (ms) an accepted alert write may wait in memory before it is written, together with
-     * every other write accepted meanwhile, in one transaction. This is the most a `kill -9` can
-     * lose. `0` writes each `alerts.upsert`/`delete` call through as its own transaction.
-     * Default 100.
+     * How long (ms) an accepted write-behind write (`alerts.upsert`/`delete`, `groups.put`/`delete`,
+     * `notificationLog.put`) may wait in memory before it is committed, together with every other
+     * write accepted meanwhile, in one transaction. This is the most a `kill -9` can lose. `0`
+     * commits each of those calls as its own transaction before it resolves. Default 100.
      */
     batchFlushIntervalMs: z.number().int().nonnegative().optional(),
     /**
-     * Buffered alert writes (distinct fingerprints) at which an `alerts.upsert`/`delete` call
-     * writes the buffer itself instead of waiting for the timer: the memory bound of the buffer.
-     * Default 10 000.
+     * Buffered writes (distinct fingerprints, group keys and log keys, all kinds together) at which
+     * a write-behind call commits the buffer itself instead of waiting for the timer: the memory
+     * bound of the buffer. Default 10 000.
      */
+    maxBufferedWrites: z.number().int().positive().optional(),
+    /** @deprecated The former name of `maxBufferedWrites`, which now counts every kind. */
     maxBufferedAlertWrites: z.number().int().positive().optional(),
     /**
      * SQLite's `synchronous` setting. `full` (default) fsyncs the WAL at every commit, so a
@@ -51,7 +53,7 @@ export const sqliteStoreOptionsSchema = z
     synchronous: z.enum(['full', 'normal']).optional(),
     /** How long (ms) a statement waits for a lock held by another connection. Default 5000. */
     busyTimeoutMs: z.number().int().nonnegative().optional(),
-    /** Drives the flush timer. Default: the system clock. */
+    /** Drives the flush timer and tells when a flush is due. Default: the system clock. */
     clock: z.custom<Clock>(isClock, 'expected a Clock (now, setTimeout, clearTimeout)').optional(),
     /**
      * Where background flush failures are reported. Default: the logger of the pipeline that
@@ -64,7 +66,15 @@ export const sqliteStoreOptionsSchema = z
   .strict()
   .refine((options) => (options.path === undefined) !== (options.directory === undefined), {
     message: 'set exactly one of "path" and "directory"',
-  });
+  })
+  .refine(
+    (options) =>
+      options.maxBufferedWrites === undefined || options.maxBufferedAlertWrites === undefined,
+    {
+      message: 'set "maxBufferedWrites" only ("maxBufferedAlertWrites" is its former name)',
+      path: ['maxBufferedAlertWrites'],
+    },
+  );
 
 export type SqliteStoreOptions = z.input<typeof sqliteStoreOptionsSchema>;
 
@@ -73,7 +83,7 @@ export interface ResolvedSqliteStoreOptions {
   file: string;
   directory: string | undefined;
   batchFlushIntervalMs: number;
-  maxBufferedAlertWrites: number;
+  maxBufferedWrites: number;
   synchronous: 'full' | 'normal';
   busyTimeoutMs: number;
   clock: Clock | undefined;
@@ -100,7 +110,7 @@ export function parseSqliteStoreOptions(options: unknown): ResolvedSqliteStoreOp
     file: data.path ?? join(data.directory!, defaultDatabaseFileName),
     directory: data.directory,
     batchFlushIntervalMs: data.batchFlushIntervalMs ?? 100,
-    maxBufferedAlertWrites: data.maxBufferedAlertWrites ?? 10_000,
+    maxBufferedWrites: data.maxBufferedWrites ?? data.maxBufferedAlertWrites ?? 10_000,
     synchronous: data.synchronous ?? 'full',
     busyTimeoutMs: data.busyTimeoutMs ?? 5_000,
     clock: data.clock,

@@ -1,5 +1,6 @@
 // Conversions between core's values and rows, as positional tuples in column order: the statements
 // bind and return them without building objects, which keeps the batched alert path cheap.
+import { PhoenixError } from '@phoenix-alerting/core';
 import type { Alert, GroupState, NotificationLogEntry, Silence } from '@phoenix-alerting/core';
 
 export const alertColumns =
@@ -146,6 +147,27 @@ export function rowToGroup(row: GroupRow): GroupState {
     lastFlushAt: row[6],
     nextFlushAt: row[7],
   };
+}
+
+const describeValue = (value: unknown): string =>
+  value === null || value === undefined || Number.isNaN(value) ? String(value) : typeof value;
+
+/**
+ * Throws unless SQLite will take every value of `row` into its NOT NULL columns. Written-behind
+ * rows are checked when accepted: one that failed only at the flush would fail every retry of the
+ * buffer, and take the other writes waiting in it down with it.
+ */
+export function assertStorable(row: readonly unknown[], columns: string, what: string): void {
+  for (let index = 0; index < row.length; index++) {
+    const value = row[index];
+    if (typeof value === 'string' || (typeof value === 'number' && !Number.isNaN(value))) continue;
+    const column = columns.split(',')[index]!.trim();
+    throw new PhoenixError(
+      'ERR_STORE',
+      `${what}: cannot store ${describeValue(value)} in column ${column} (expected a string or a ` +
+        'number); nothing of the call was accepted',
+    );
+  }
 }
 
 /** `INSERT … ON CONFLICT (key) DO UPDATE` of every other column, with positional parameters. */

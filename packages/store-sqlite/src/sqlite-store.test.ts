@@ -70,10 +70,16 @@ describe('createSqliteStore write-behind alerts', () => {
     await clock.advance(1);
     expect(committedAlerts(db)).toBe(299);
     expect(store.stats()).toEqual({
+      pendingWrites: 0,
       pendingAlertWrites: 0,
+      pendingGroupWrites: 0,
+      pendingLogWrites: 0,
       flushes: 1,
       flushedAlertWrites: 300,
+      flushedGroupWrites: 0,
+      flushedLogWrites: 0,
       failedFlushes: 0,
+      commits: 1,
     });
     expect(clock.pendingTimers).toBe(0);
   });
@@ -164,56 +170,6 @@ describe('createSqliteStore write-behind alerts', () => {
   });
 });
 
-describe('createSqliteStore synchronous writes', () => {
-  it('commits silences, notification log entries and group states before resolving', async () => {
-    const store = open({ clock: new FakeClock() });
-    await store.silences.upsert(silence('s-1'));
-    await store.notificationLog.put([
-      {
-        groupKey: 'g',
-        integration: 'r/webhook/0',
-        firingAlerts: [],
-        resolvedAlerts: [],
-        timestamp: 1,
-        expiresAt: 2,
-      },
-    ]);
-    await store.groups.put([
-      {
-        groupKey: 'g',
-        receiver: 'r',
-        routeId: '{}',
-        groupLabels: {},
-        fingerprints: [],
-        firstFlushAt: 0,
-        lastFlushAt: 0,
-        nextFlushAt: 1,
-      },
-    ]);
-    const db = peer();
-    const count = (table: string) =>
-      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    expect([count('silences'), count('notification_log'), count('aggregation_groups')]).toEqual([
-      1, 1, 1,
-    ]);
-  });
-
-  it('rolls back a whole notification log batch when one entry cannot be written', async () => {
-    const store = open();
-    const entry = {
-      groupKey: 'g',
-      integration: 'r/webhook/0',
-      firingAlerts: [],
-      resolvedAlerts: [],
-      timestamp: 1,
-      expiresAt: 2,
-    };
-    const broken = { ...entry, integration: 'r/webhook/1', timestamp: null as unknown as number };
-    await expect(store.notificationLog.put([entry, broken])).rejects.toThrow(/NOT NULL/);
-    expect(await store.notificationLog.list()).toEqual([]);
-  });
-});
-
 describe('createSqliteStore lifecycle', () => {
   it('opens in the factory, in WAL mode with the chosen synchronous level and foreign keys', () => {
     const pragma = vi.spyOn(Database.prototype, 'pragma');
@@ -254,7 +210,10 @@ describe('createSqliteStore lifecycle', () => {
     peers.push(locker);
     locker.exec('BEGIN IMMEDIATE');
     await store.alerts.upsert(buildAlerts(3));
-    await expect(store.stop()).rejects.toThrow(/writing 3 buffered alert writes at stop failed/);
+    await store.groups.delete(['g']);
+    await expect(store.stop()).rejects.toThrow(
+      /writing 4 buffered writes \(3 alerts, 1 group states, 0 notification-log entries\) at stop failed/,
+    );
     await expect(store.alerts.list()).rejects.toThrow(/stopped/);
     locker.exec('ROLLBACK');
   });

@@ -12,6 +12,7 @@ import type {
 import {
   alertColumns,
   alertToRow,
+  assertStorable,
   groupColumns,
   groupToRow,
   logColumns,
@@ -25,47 +26,56 @@ import {
   upsertSql,
 } from './rows.js';
 import type { AlertRow, GroupRow, LogRow, SilenceRow } from './rows.js';
+import { WriteBuffer, logKey, overlay } from './write-buffer.js';
+import type { PendingWrites } from './write-buffer.js';
 
-/** Counters of the write-behind alert buffer, for metrics. */
-export interface SqliteStoreStats {
-  /** Alert writes (distinct fingerprints) accepted and not yet committed. */
-  pendingAlertWrites: number;
-  /** Alert flush transactions committed. */
+/** Counters of the store, for metrics. */
+export interface SqliteStoreStats extends PendingWrites {
+  /** Write-behind flushes committed: one transaction each, for all three kinds together. */
   flushes: number;
   /** Alert writes those transactions committed. */
   flushedAlertWrites: number;
+  /** Group-state writes (puts and deletes) those transactions committed. */
+  flushedGroupWrites: number;
+  /** Notification-log entries those transactions committed. */
+  flushedLogWrites: number;
   /** Flushes that failed; their writes stayed buffered and were retried. */
   failedFlushes: number;
+  /** Write transactions committed: the flushes, and each silence write and expiry collection. */
+  commits: number;
 }
 
 /**
  * The core `Store` on one SQLite file. The database is opened, and migrated, by
  * {@link createSqliteStore}; `stop` writes what is buffered and closes it.
  *
- * Durability: `alerts.upsert`/`delete` are written behind. They resolve once accepted into an
- * in-memory buffer that `get` and `list` read through, and every write accepted within
- * `batchFlushIntervalMs` is committed in one transaction; a `kill -9` loses at most the writes of
- * that last interval (Prometheus re-sends firing alerts every evaluation, so they come back).
- * `silences.upsert`, `notificationLog.put` and `groups.put`/`delete` are committed before they
- * resolve, each call one transaction, because losing one means a silence gone or a page sent
- * twice.
+ * Durability (the README's table has the details):
+ * - `alerts.upsert`/`delete`, `groups.put`/`delete` and `notificationLog.put` are written behind.
+ *   They resolve once accepted into an in-memory buffer that `get` and `list` read through, and
+ *   everything accepted within `batchFlushIntervalMs` is committed in one transaction: by the
+ *   timer, or, when the timer runs late on a busy event loop, by the first write that finds the
+ *   last flush an interval old. A `kill -9` loses at most the writes of that last interval:
+ *   Prometheus re-sends firing alerts; a group resumes from its previous state, its timer off by
+ *   about one interval; a notification whose log entry was lost may be sent again, with the same
+ *   idempotency key, so a receiver that honours the key drops the duplicate.
+ * - `silences.upsert` and both `deleteExpiredBefore` are committed before they resolve (expiry of
+ *   the log commits the buffer first), because a lost silence is a page the user was told was
+ *   suppressed.
  */
 export interface SqliteStore extends Store {
   /** The database file. */
   readonly path: string;
-  /** Commits the buffered alert writes now, in one transaction. */
+  /** Commits the buffered writes now, in one transaction. */
   flush(): Promise<void>;
   stats(): SqliteStoreStats;
   /** Adopts the pipeline's logger when the options gave none. The database is already open. */
   start(context?: Pick<PluginContext, 'logger'>): void;
   /**
-   * Commits the buffered alert writes and closes the database. Runs once; later calls return the
-   * same promise. Every method rejects with `ERR_STORE` afterwards.
+   * Commits the buffered writes and closes the database. Runs once; later calls return the same
+   * promise. Every method rejects with `ERR_STORE` afterwards.
    */
   stop(options?: StopOptions): Promise<void>;
 }
-
-type Write = [fingerprint: string, row: AlertRow | null];
 
 function openDatabase(settings: ResolvedSqliteStoreOptions, now: number): Database.Database {
   const fail = (error: unknown) =>
@@ -109,6 +119,7 @@ function openDatabase(settings: ResolvedSqliteStoreOptions, now: number): Databa
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const settings = parseSqliteStoreOptions(options);
   const clock = settings.clock ?? systemClock;
+  const intervalMs = settings.batchFlushIntervalMs;
   let logger: SqliteStoreLogger | undefined = settings.logger;
   const db = openDatabase(settings, clock.now());
 
@@ -134,102 +145,148 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     deleteGroup: db.prepare('DELETE FROM aggregation_groups WHERE group_key = ?'),
     listGroups: db.prepare(`SELECT ${groupColumns} FROM aggregation_groups`).raw(),
   };
-  const writeAlerts = db.transaction((writes: Iterable<Write>) => {
-    for (const [fingerprint, row] of writes) {
+  const writeBuffer = db.transaction((writes: WriteBuffer) => {
+    for (const [fingerprint, row] of writes.alerts) {
       if (row) sql.upsertAlert.run(row);
       else sql.deleteAlert.run(fingerprint);
     }
-  });
-  const putLog = db.transaction((rows: LogRow[]) => {
-    for (const row of rows) sql.putLog.run(row);
-  });
-  const putGroups = db.transaction((rows: GroupRow[]) => {
-    for (const row of rows) sql.putGroup.run(row);
-  });
-  const deleteGroups = db.transaction((groupKeys: readonly string[]) => {
-    for (const groupKey of groupKeys) sql.deleteGroup.run(groupKey);
+    for (const [groupKey, row] of writes.groups) {
+      if (row) sql.putGroup.run(row);
+      else sql.deleteGroup.run(groupKey);
+    }
+    for (const row of writes.log.values()) sql.putLog.run(row);
   });
 
-  // The write-behind buffer: the latest accepted write per fingerprint (null = delete).
-  const pending = new Map<string, AlertRow | null>();
+  const buffer = new WriteBuffer();
   let timer: TimerHandle | undefined;
+  // When the buffer was last committed or tried (opening counts): a write that finds this at least
+  // an interval old commits at once, so a late timer on a busy event loop cannot widen the window.
+  let lastFlushAt = clock.now();
   let closed = false;
   let stopped: Promise<void> | undefined;
-  const counters = { flushes: 0, flushedAlertWrites: 0, failedFlushes: 0 };
+  const counters = {
+    flushes: 0,
+    flushedAlertWrites: 0,
+    flushedGroupWrites: 0,
+    flushedLogWrites: 0,
+    failedFlushes: 0,
+    commits: 0,
+  };
 
   const log = (): SqliteStoreLogger => (logger ??= createLogger({ name: 'store-sqlite' }));
   const assertOpen = (): void => {
     if (closed) throw new PhoenixError('ERR_STORE', `the SQLite store ${settings.file} is stopped`);
   };
 
-  function arm(): void {
-    if (timer === undefined && !closed)
-      timer = clock.setTimeout(onTimer, settings.batchFlushIntervalMs);
+  function commit(writes: WriteBuffer): void {
+    writeBuffer(writes);
+    counters.flushes++;
+    counters.commits++;
+    counters.flushedAlertWrites += writes.alerts.size;
+    counters.flushedGroupWrites += writes.groups.size;
+    counters.flushedLogWrites += writes.log.size;
+  }
+
+  /** Arms the timer for when the buffer falls due: an interval after the last flush. */
+  function arm(now: number): void {
+    // Never longer than an interval, even if the wall clock went back since the last flush.
+    const delayMs = Math.min(intervalMs, Math.max(0, lastFlushAt + intervalMs - now));
+    if (timer === undefined && !closed) timer = clock.setTimeout(onTimer, delayMs);
   }
 
   function onTimer(): void {
     timer = undefined;
+    flushInBackground();
+  }
+
+  /** Commits the buffer in one transaction; on failure it stays buffered and the timer re-arms. */
+  function flushPending(now = clock.now()): void {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    if (buffer.size === 0) return;
+    lastFlushAt = now;
     try {
-      flushPending();
+      commit(buffer);
+    } catch (error) {
+      counters.failedFlushes++;
+      arm(lastFlushAt);
+      throw error;
+    }
+    buffer.clear();
+  }
+
+  /** A flush nobody waits for (timer, or a write that found it due): failures are logged. */
+  function flushInBackground(now?: number): void {
+    try {
+      flushPending(now);
     } catch (error) {
       log().error(
-        { err: error, file: settings.file, pendingAlertWrites: pending.size },
-        'store-sqlite: writing buffered alerts failed; retrying',
+        { err: error, file: settings.file, ...buffer.counts() },
+        'store-sqlite: writing buffered writes failed; retrying',
       );
     }
   }
 
-  /** Commits the buffer in one transaction; on failure it stays buffered and the timer re-arms. */
-  function flushPending(): void {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-    if (pending.size === 0) return;
-    try {
-      writeAlerts(pending);
-    } catch (error) {
-      counters.failedFlushes++;
-      arm();
-      throw error;
-    }
-    counters.flushes++;
-    counters.flushedAlertWrites += pending.size;
-    pending.clear();
-  }
-
-  /** Takes alert writes into the buffer, or commits them at once when the interval is 0. */
-  function accept<T>(items: readonly T[], key: (item: T) => string, row: (item: T) => Write[1]) {
-    assertOpen();
-    if (items.length === 0) return;
-    if (settings.batchFlushIntervalMs === 0) {
-      writeAlerts(items.map((item): Write => [key(item), row(item)]));
-      counters.flushes++;
-      counters.flushedAlertWrites += items.length;
+  /**
+   * Takes a call's writes into the buffer, or commits them at once as their own transaction when
+   * the interval is 0. Their rows are already checked, so `apply` cannot fail half-way.
+   */
+  function accept(count: number, apply: (writes: WriteBuffer) => void): void {
+    if (count === 0) return;
+    if (intervalMs === 0) {
+      const writes = new WriteBuffer();
+      apply(writes);
+      commit(writes);
       return;
     }
     // Full: write the buffer before taking more. If that fails the call rejects and nothing of it
     // was accepted, so the caller knows to retry: never a silent drop.
-    if (pending.size >= settings.maxBufferedAlertWrites) flushPending();
-    const rows = items.map(row); // all or nothing: a value that cannot be stored throws here
-    items.forEach((item, index) => pending.set(key(item), rows[index]!));
-    arm();
+    const now = clock.now();
+    if (buffer.size >= settings.maxBufferedWrites) flushPending(now);
+    apply(buffer);
+    if (now - lastFlushAt >= intervalMs) flushInBackground(now);
+    else arm(now);
+  }
+
+  function checked<T, Row extends unknown[]>(
+    items: readonly T[],
+    toRow: (item: T) => Row,
+    columns: string,
+    what: string,
+  ): Row[] {
+    assertOpen();
+    return items.map((item) => {
+      const row = toRow(item);
+      assertStorable(row, columns, what);
+      return row;
+    });
+  }
+
+  function synchronous<T>(write: () => T): T {
+    assertOpen();
+    const result = write();
+    counters.commits++;
+    return result;
   }
 
   return {
     path: settings.file,
     alerts: {
       async upsert(alerts) {
-        accept(alerts, (alert) => alert.fingerprint, alertToRow);
+        const rows = checked(alerts, alertToRow, alertColumns, 'alerts.upsert');
+        accept(rows.length, (writes) => {
+          for (const row of rows) writes.alerts.set(row[0], row);
+        });
       },
       async delete(fingerprints) {
-        accept(
-          fingerprints,
-          (fingerprint) => fingerprint,
-          () => null,
-        );
+        assertOpen();
+        accept(fingerprints.length, (writes) => {
+          for (const fingerprint of fingerprints) writes.alerts.set(fingerprint, null);
+        });
       },
       async get(fingerprint) {
         assertOpen();
-        const buffered = pending.get(fingerprint);
+        const buffered = buffer.alerts.get(fingerprint);
         if (buffered !== undefined) return buffered === null ? undefined : rowToAlert(buffered);
         const row = sql.getAlert.get(fingerprint) as AlertRow | undefined;
         return row && rowToAlert(row);
@@ -237,16 +294,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       async list() {
         assertOpen();
         const rows = sql.listAlerts.all() as AlertRow[];
-        if (pending.size === 0) return rows.map(rowToAlert);
-        const alerts = rows.filter((row) => !pending.has(row[0])).map(rowToAlert);
-        for (const row of pending.values()) if (row) alerts.push(rowToAlert(row));
-        return alerts;
+        return overlay(rows, buffer.alerts, (row) => row[0]).map(rowToAlert);
       },
     },
     silences: {
       async upsert(silence) {
-        assertOpen();
-        sql.upsertSilence.run(silenceToRow(silence));
+        const row = silenceToRow(silence);
+        synchronous(() => sql.upsertSilence.run(row));
       },
       async get(id) {
         assertOpen();
@@ -258,51 +312,67 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         return (sql.listSilences.all() as SilenceRow[]).map(rowToSilence);
       },
       async deleteExpiredBefore(time) {
-        assertOpen();
-        return sql.expireSilences.run(time).changes;
+        return synchronous(() => sql.expireSilences.run(time).changes);
       },
     },
     notificationLog: {
       async get(groupKey, integration) {
         assertOpen();
-        const row = sql.getLog.get(groupKey, integration) as LogRow | undefined;
+        const row =
+          buffer.log.get(logKey(groupKey, integration)) ??
+          (sql.getLog.get(groupKey, integration) as LogRow | undefined);
         return row && rowToLogEntry(row);
       },
       async put(entries) {
-        assertOpen();
-        if (entries.length > 0) putLog(entries.map(logEntryToRow));
+        const rows = checked(entries, logEntryToRow, logColumns, 'notificationLog.put');
+        accept(rows.length, (writes) => {
+          for (const row of rows) writes.log.set(logKey(row[0], row[1]), row);
+        });
       },
       async list(groupKey) {
         assertOpen();
         const rows = (
           groupKey === undefined ? sql.listLog.all() : sql.listLogOfGroup.all(groupKey)
         ) as LogRow[];
-        return rows.map(rowToLogEntry);
+        return overlay(
+          rows,
+          buffer.log,
+          (row) => logKey(row[0], row[1]),
+          (row) => groupKey === undefined || row[0] === groupKey,
+        ).map(rowToLogEntry);
       },
       async deleteExpiredBefore(time) {
         assertOpen();
-        return sql.expireLog.run(time).changes;
+        // Commit the buffer first, so that the count is right and a buffered entry that has
+        // expired is collected too.
+        flushPending();
+        return synchronous(() => sql.expireLog.run(time).changes);
       },
     },
     groups: {
       async put(states) {
-        assertOpen();
-        if (states.length > 0) putGroups(states.map(groupToRow));
+        const rows = checked(states, groupToRow, groupColumns, 'groups.put');
+        accept(rows.length, (writes) => {
+          for (const row of rows) writes.groups.set(row[0], row);
+        });
       },
       async delete(groupKeys) {
         assertOpen();
-        if (groupKeys.length > 0) deleteGroups(groupKeys);
+        accept(groupKeys.length, (writes) => {
+          for (const groupKey of groupKeys) writes.groups.set(groupKey, null);
+        });
       },
       async list() {
         assertOpen();
-        return (sql.listGroups.all() as GroupRow[]).map(rowToGroup);
+        const rows = sql.listGroups.all() as GroupRow[];
+        return overlay(rows, buffer.groups, (row) => row[0]).map(rowToGroup);
       },
     },
     async flush() {
       assertOpen();
       flushPending();
     },
-    stats: () => ({ pendingAlertWrites: pending.size, ...counters }),
+    stats: () => ({ ...buffer.counts(), ...counters }),
     start(context) {
       assertOpen();
       if (settings.logger === undefined && context?.logger) logger = context.logger;
@@ -310,7 +380,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     stop() {
       stopped ??= (async () => {
         let failure: unknown;
-        const buffered = pending.size;
+        const pending = buffer.counts();
         try {
           flushPending();
         } catch (error) {
@@ -318,7 +388,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         }
         if (timer !== undefined) clock.clearTimeout(timer);
         closed = true;
-        pending.clear();
+        buffer.clear();
         try {
           db.pragma('optimize'); // SQLite's advice before closing; refreshes planner statistics
         } catch {
@@ -328,8 +398,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         if (failure !== undefined) {
           throw new PhoenixError(
             'ERR_STORE',
-            `${settings.file}: writing ${buffered} buffered alert writes at stop failed; ` +
-              'they are lost (sources re-send firing alerts)',
+            `${settings.file}: writing ${pending.pendingWrites} buffered writes ` +
+              `(${pending.pendingAlertWrites} alerts, ${pending.pendingGroupWrites} group states, ` +
+              `${pending.pendingLogWrites} notification-log entries) at stop failed; they are lost ` +
+              '(sources re-send firing alerts; groups resume from their last committed state; ' +
+              'the notifications of lost log entries may be sent again)',
             { cause: failure },
           );
         }

@@ -1,7 +1,8 @@
 // Child process of crash.test.ts: opens the built store in the directory given as argv[2], then
-// writes alert batches, silences and notification-log entries until it is killed. After each
-// write resolves (is accepted) it prints one JSON line with the time; fs.writeSync, so a line is
-// in the pipe before the next write starts.
+// writes alert batches, group states, notification-log entries and silences until it is killed.
+// After each write resolves (is accepted) it prints one JSON line with the time; fs.writeSync, so a
+// line is in the pipe before the next write starts. The write-behind writes (alerts, groups, log)
+// are numbered in the order they are made (`seq`), which the parent checks the file against.
 import { writeSync } from 'node:fs';
 import { createAlert } from '@phoenix-alerting/core';
 import { createSqliteStore } from '../../dist/index.js';
@@ -12,19 +13,21 @@ const report = (event) => writeSync(1, `${JSON.stringify({ ...event, at: Date.no
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 report({ type: 'ready' });
+let seq = 0;
 for (let batch = 0; ; batch++) {
   const now = Date.now();
   const alerts = Array.from({ length: 100 }, (_, i) =>
     createAlert(
       {
-        labels: { alertname: 'CrashTest', batch: String(batch), instance: `host-${i}` },
+        labels: { alertname: 'CrashTest', seq: String(seq), instance: `host-${i}` },
         annotations: { summary: `batch ${batch} alert ${i}` },
       },
       { now },
     ),
   );
+  const fingerprints = alerts.map((alert) => alert.fingerprint).sort();
   await store.alerts.upsert(alerts);
-  report({ type: 'alerts', batch });
+  report({ type: 'alerts', seq: seq++ });
   if (batch % 3 === 0) {
     const id = `silence-${batch}`;
     await store.silences.upsert({
@@ -38,19 +41,33 @@ for (let batch = 0; ; batch++) {
     });
     report({ type: 'silence', id });
   }
+  if (batch % 2 === 0) {
+    await store.groups.put([
+      {
+        groupKey: `group-${seq}`,
+        receiver: 'team',
+        routeId: '{}',
+        groupLabels: { alertname: 'CrashTest' },
+        fingerprints,
+        firstFlushAt: now,
+        lastFlushAt: now,
+        nextFlushAt: now + 300_000,
+      },
+    ]);
+    report({ type: 'group', seq: seq++ });
+  }
   if (batch % 4 === 0) {
-    const groupKey = `group-${batch}`;
     await store.notificationLog.put([
       {
-        groupKey,
+        groupKey: `log-${seq}`,
         integration: 'team/webhook/0',
-        firingAlerts: alerts.map((alert) => alert.fingerprint).sort(),
+        firingAlerts: fingerprints,
         resolvedAlerts: [],
         timestamp: now,
         expiresAt: now + 3_600_000,
       },
     ]);
-    report({ type: 'log', groupKey });
+    report({ type: 'log', seq: seq++ });
   }
   await pause(1 + Math.floor(Math.random() * 5));
 }
