@@ -110,3 +110,4 @@ export type { YamlNumber } from './yaml-schemas.js';
 export { alertmanagerScalarDecoding, phoenixSectionKeys } from './alertmanager-config.js';
 export type { Logger } from 'pino';
 export { compileGoRegexp } from './go-regexp.js';
+export { parseOptions } from './parse-options.js';

@@ -1,6 +1,6 @@
 // Alertmanager's alert provider (provider/mem/mem.go `Put` and its GC loop) as a processor, with the
 // alerts kept durable through the Store instead of lost on restart.
-import { ConfigError, formatPath, isResolved, mergeAlerts } from '@phoenix-alerting/core';
+import { isResolved, mergeAlerts, parseOptions } from '@phoenix-alerting/core';
 import type {
   Alert,
   AlertMarker,
@@ -82,19 +82,10 @@ function overlaps(stored: Alert, incoming: Alert): boolean {
 
 /** Creates the dedup processor. @throws ConfigError naming every invalid option. */
 export function createDedupProcessor(options: DedupProcessorOptions = {}): DedupProcessor {
-  const parsed = dedupProcessorOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        path: formatPath(issue.path),
-        message: issue.message,
-      })),
-      { subject: 'processor-dedup options' },
-    );
-  }
-  const name = parsed.data.name ?? 'dedup';
-  const gcIntervalMs = parsed.data.gcIntervalMs ?? DEFAULT_GC_INTERVAL_MS;
-  const marker = parsed.data.marker;
+  const parsed = parseOptions(dedupProcessorOptionsSchema, options, 'processor-dedup options');
+  const name = parsed.name ?? 'dedup';
+  const gcIntervalMs = parsed.gcIntervalMs ?? DEFAULT_GC_INTERVAL_MS;
+  const marker = parsed.marker;
 
   const index = new Map<string, Entry>();
   let batches = 0;

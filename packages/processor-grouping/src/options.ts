@@ -1,4 +1,4 @@
-import { ConfigError } from '@phoenix-alerting/core';
+import { parseOptions } from '@phoenix-alerting/core';
 import { z } from 'zod';
 
 /** Options of {@link createGroupingDispatcher}. */
@@ -19,18 +19,10 @@ export type GroupingDispatcherOptions = z.input<typeof groupingDispatcherOptions
 export function parseGroupingDispatcherOptions(
   options: unknown,
 ): Required<z.output<typeof groupingDispatcherOptionsSchema>> {
-  const result = groupingDispatcherOptionsSchema.safeParse(options ?? {});
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `unknown option ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
-            : issue.message,
-      })),
-      { subject: '@phoenix-alerting/processor-grouping options' },
-    );
-  }
-  return { persist: result.data.persist ?? true };
+  const parsed = parseOptions(
+    groupingDispatcherOptionsSchema,
+    options,
+    '@phoenix-alerting/processor-grouping options',
+  );
+  return { persist: parsed.persist ?? true };
 }

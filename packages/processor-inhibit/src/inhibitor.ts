@@ -2,12 +2,11 @@
 // cache of source alerts (the inhibitor's subscription to the alert provider), and `mute` is the
 // MuteStage that asks `Mutes` for every alert of a flushed notification.
 import {
-  ConfigError,
   createAlertMarker,
   fingerprint,
-  formatPath,
   isResolved,
   matchLabels,
+  parseOptions,
 } from '@phoenix-alerting/core';
 import type {
   Alert,
@@ -105,22 +104,13 @@ function equalKey(equal: readonly string[], labels: Labels): string {
 
 /** Creates the inhibitor. @throws ConfigError naming every invalid option or rule. */
 export function createInhibitor(options: InhibitorOptions): Inhibitor {
-  const parsed = inhibitorOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        path: formatPath(issue.path),
-        message: issue.message,
-      })),
-      { subject: 'processor-inhibit options' },
-    );
-  }
-  const name = parsed.data.name ?? 'inhibit';
-  const marker = parsed.data.marker ?? createAlertMarker();
-  const gcIntervalMs = parsed.data.gcIntervalMs ?? 15 * 60_000;
-  const loadFromStore = parsed.data.loadFromStore ?? true;
+  const parsed = parseOptions(inhibitorOptionsSchema, options, 'processor-inhibit options');
+  const name = parsed.name ?? 'inhibit';
+  const marker = parsed.marker ?? createAlertMarker();
+  const gcIntervalMs = parsed.gcIntervalMs ?? 15 * 60_000;
+  const loadFromStore = parsed.loadFromStore ?? true;
 
-  const configured = parsed.data.rules;
+  const configured = parsed.rules;
   const converted = inhibitRulesFromConfig(
     configured.map((rule) => (isInhibitRule(rule) ? {} : rule)),
     ['rules'],

@@ -2,12 +2,11 @@
 // state kept durable through the Store instead of a snapshot file.
 import { randomUUID } from 'node:crypto';
 import {
-  ConfigError,
   createAlertMarker,
   createLogger,
-  formatPath,
   matcherFromApi,
   matcherToApi,
+  parseOptions,
   silenceState,
   systemClock,
 } from '@phoenix-alerting/core';
@@ -138,22 +137,13 @@ interface Entry {
 
 /** Creates the silence service. @throws ConfigError naming every invalid option. */
 export function createSilences(options: SilencesOptions): Silences {
-  const parsed = silencesOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        path: formatPath(issue.path),
-        message: issue.message,
-      })),
-      { subject: 'processor-silence options' },
-    );
-  }
-  const { store } = parsed.data;
-  const clock = parsed.data.clock ?? systemClock;
-  const marker = parsed.data.marker ?? createAlertMarker();
-  const retentionMs = parsed.data.retentionMs ?? 120 * HOUR;
-  const gcIntervalMs = parsed.data.gcIntervalMs ?? 15 * 60_000;
-  const logger: SilencesLogger = parsed.data.logger ?? createLogger({ name: 'silences' });
+  const parsed = parseOptions(silencesOptionsSchema, options, 'processor-silence options');
+  const { store } = parsed;
+  const clock = parsed.clock ?? systemClock;
+  const marker = parsed.marker ?? createAlertMarker();
+  const retentionMs = parsed.retentionMs ?? 120 * HOUR;
+  const gcIntervalMs = parsed.gcIntervalMs ?? 15 * 60_000;
+  const logger: SilencesLogger = parsed.logger ?? createLogger({ name: 'silences' });
 
   const entries = new Map<string, Entry>();
   const index = new SilenceIndex();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError } from '@phoenix-alerting/core';
+import { parseOptions } from '@phoenix-alerting/core';
 import type { Clock } from '@phoenix-alerting/core';
 import { z } from 'zod';
 
@@ -92,20 +92,11 @@ export interface ResolvedSqliteStoreOptions {
 
 /** Validates options, throwing one `ConfigError` that names every bad path. */
 export function parseSqliteStoreOptions(options: unknown): ResolvedSqliteStoreOptions {
-  const result = sqliteStoreOptionsSchema.safeParse(options ?? {});
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `unknown option ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
-            : issue.message,
-      })),
-      { subject: '@phoenix-alerting/store-sqlite options' },
-    );
-  }
-  const data = result.data;
+  const data = parseOptions(
+    sqliteStoreOptionsSchema,
+    options,
+    '@phoenix-alerting/store-sqlite options',
+  );
   return {
     file: data.path ?? join(data.directory!, defaultDatabaseFileName),
     directory: data.directory,

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { parseOptions } from './parse-options.js';
+
+const schema = z.strictObject({
+  intervalMs: z.number().positive().optional(),
+  nested: z.object({ name: z.string() }).optional(),
+});
+
+describe('parseOptions', () => {
+  it('returns the parsed options, treating undefined as no options', () => {
+    expect(parseOptions(schema, { intervalMs: 5 }, 'thing options')).toEqual({ intervalMs: 5 });
+    expect(parseOptions(schema, undefined, 'thing options')).toEqual({});
+  });
+
+  it('throws one ConfigError naming the plugin and every bad path, unknown options by name', () => {
+    let error: unknown;
+    try {
+      parseOptions(schema, { intervalMs: -1, nested: { name: 3 }, bogus: true }, 'thing options');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(ConfigError.isInstance(error)).toBe(true);
+    const { issues, message } = error as ConfigError;
+    expect(message).toMatch(/^invalid thing options:/);
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['', 'intervalMs', 'nested.name']);
+    expect(issues.find((issue) => issue.path === '')?.message).toBe('unknown option "bogus"');
+  });
+});
