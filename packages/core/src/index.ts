@@ -64,6 +64,8 @@ export type { RetryOptions } from './delivery.js';
 export { BoundedBatchQueue } from './bounded-queue.js';
 export { createStaticRouter, defaultRouteSettings } from './static-router.js';
 export { createLogger, redactPaths } from './logger.js';
+// Also the default store of a pipeline without one (state is lost on exit), so not only a test kit.
+export { createMemoryStore } from './memory-store.js';
 
 export { parseDuration, formatDuration, durationSchema } from './duration.js';
 export { substituteEnv } from './env.js';

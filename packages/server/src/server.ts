@@ -5,11 +5,11 @@ import {
   PhoenixError,
   createAlertMarker,
   createLogger,
+  createMemoryStore,
   createPipelineEvents,
   systemClock,
 } from '@phoenix-alerting/core';
 import type { Clock, Store } from '@phoenix-alerting/core';
-import { createMemoryStore } from '@phoenix-alerting/core/testing';
 import { createSilences } from '@phoenix-alerting/processor-silence';
 import type { Silences } from '@phoenix-alerting/processor-silence';
 import { createSqliteStore } from '@phoenix-alerting/store-sqlite';
