@@ -136,6 +136,9 @@ export function labelsToString(labels: Labels): string {
  * must remain. `annotations` keep their empty values and may be empty.
  */
 export function labelProblems(labels: Labels, what: 'labels' | 'annotations' = 'labels'): string[] {
+  // Nearly every set is valid: check it in key order first, and sort (for the order of the
+  // messages) only when there is something to report. The sort was most of the cost per alert.
+  if (isValidSet(labels, what)) return [];
   const problems: string[] = [];
   let pairs = 0;
   for (const name of sortedLabelNames(labels)) {
@@ -151,6 +154,20 @@ export function labelProblems(labels: Labels, what: 'labels' | 'annotations' = '
   }
   if (what === 'labels' && pairs === 0) problems.push('at least one label pair required');
   return problems;
+}
+
+/** Whether `labelProblems` has nothing to report, without sorting the names. */
+function isValidSet(labels: Labels, what: 'labels' | 'annotations'): boolean {
+  let pairs = 0;
+  for (const name in labels) {
+    if (!Object.hasOwn(labels, name)) continue;
+    const value: unknown = labels[name];
+    if (what === 'labels' && value === '') continue;
+    pairs++;
+    if (!isValidLabelName(name) || typeof value !== 'string' || !isValidLabelValue(value))
+      return false;
+  }
+  return what !== 'labels' || pairs > 0;
 }
 
 /** Throws a `PhoenixError` (`ERR_LABELS_INVALID`) listing every problem of `labelProblems`. */

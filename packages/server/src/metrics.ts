@@ -227,8 +227,8 @@ export class ServerMetrics {
   }
 
   /** One alert received through the API, by whether it was firing or resolved on receipt. */
-  alertsReceived(status: 'firing' | 'resolved'): void {
-    this.received.inc({ status, version: 'v2' });
+  alertsReceived(status: 'firing' | 'resolved', count = 1): void {
+    if (count > 0) this.received.inc({ status, version: 'v2' }, count);
   }
 
   /** Alerts of a request rejected as invalid. */
