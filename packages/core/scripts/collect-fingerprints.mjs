@@ -24,7 +24,8 @@ export const FIXTURE_URL = new URL(
 const CONFIG = `route: {receiver: 'null'}\nreceivers: [{name: 'null'}]\n`;
 const READY_TIMEOUT_MS = 15_000;
 
-async function freePort() {
+/** A free TCP port on 127.0.0.1 (also used by notifier-webhook's recording script). */
+export async function freePort() {
   const server = createServer();
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -35,7 +36,8 @@ async function freePort() {
   return port;
 }
 
-async function waitUntilReady(url, child, output) {
+/** Waits for Alertmanager's /-/ready, failing with its output if it exits or times out. */
+export async function waitUntilReady(url, child, output) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {

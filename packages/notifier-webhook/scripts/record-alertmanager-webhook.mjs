@@ -13,6 +13,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// Starting Alertmanager and waiting for it is shared with core's fingerprint recorder.
+import { freePort, waitUntilReady } from '../../core/scripts/collect-fingerprints.mjs';
 
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
 export const FIXTURE_URL = new URL(
@@ -22,7 +24,6 @@ export const FIXTURE_URL = new URL(
 export const EXTERNAL_URL = 'http://alertmanager.example.com:9093/am';
 export const SECRET_TOKEN = 'fixture-bearer-token';
 
-const READY_TIMEOUT_MS = 15_000;
 const DELIVERY_TIMEOUT_MS = 20_000;
 
 /** Three integrations over two routes of the same alerts: plain, truncated, and basic auth. */
@@ -131,29 +132,6 @@ async function listen(server) {
     server.listen(0, '127.0.0.1', resolve);
   });
   return server.address().port;
-}
-
-async function freePort() {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitUntilReady(url, child, output) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`alertmanager exited with ${child.exitCode}:\n${output.join('')}`);
-    }
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`alertmanager not ready after ${READY_TIMEOUT_MS} ms:\n${output.join('')}`);
 }
 
 /**
