@@ -109,6 +109,11 @@ export class DeliveryQueue {
     this.queue = new PQueue({ concurrency: options.concurrency });
   }
 
+  /** `receiver/type/index`: the integration this queue delivers to. */
+  get integration(): string {
+    return this.options.integration;
+  }
+
   /** Notifications waiting or in flight. */
   get size(): number {
     return this.queue.size + this.queue.pending;

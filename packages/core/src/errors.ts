@@ -14,6 +14,7 @@ export type PhoenixErrorCode =
   | 'ERR_NOT_FOUND'
   | 'ERR_SILENCE_INVALID'
   | 'ERR_SILENCE_EXPIRED'
+  | 'ERR_LISTEN_FAILED'
   | 'ERR_DELIVERY';
 
 /**

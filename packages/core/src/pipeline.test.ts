@@ -326,3 +326,18 @@ describe('createPipeline routing failures', () => {
     ]);
   });
 });
+
+describe('integration identities', () => {
+  it("index a receiver's integrations per type, as Alertmanager's notification log does", async () => {
+    const { integrationIds } = await import('./pipeline.js');
+    const named = (name: string) => ({ name, notify: async () => ({ ok: true as const }) });
+    expect(
+      integrationIds('team', [
+        named('console'),
+        named('webhook'),
+        named('webhook'),
+        named('console'),
+      ]),
+    ).toEqual(['team/console/0', 'team/webhook/0', 'team/webhook/1', 'team/console/1']);
+  });
+});

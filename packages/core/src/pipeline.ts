@@ -126,12 +126,13 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
 
   const deliveryQueues = new Map<string, DeliveryQueue[]>();
   for (const [receiver, notifiers] of Object.entries(options.receivers ?? {})) {
+    const ids = integrationIds(receiver, notifiers);
     deliveryQueues.set(
       receiver,
       notifiers.map(
         (notifier, index) =>
           new DeliveryQueue({
-            integration: `${receiver}/${notifier.name}/${index}`,
+            integration: ids[index]!,
             notifier,
             clock,
             logger,
@@ -238,9 +239,10 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     ...sources.map((plugin) => ({ name: plugin.name, plugin })),
     ...processors.map((plugin) => ({ name: plugin.name, plugin })),
     { name: 'dispatcher', plugin: dispatcher },
-    ...Object.entries(options.receivers ?? {}).flatMap(([receiver, notifiers]) =>
-      notifiers.map((plugin, index) => ({ name: `${receiver}/${plugin.name}/${index}`, plugin })),
-    ),
+    ...Object.entries(options.receivers ?? {}).flatMap(([receiver, notifiers]) => {
+      const ids = integrationIds(receiver, notifiers);
+      return notifiers.map((plugin, index) => ({ name: ids[index]!, plugin }));
+    }),
     ...responders.map((plugin) => ({ name: plugin.name, plugin })),
     { name: 'store', plugin: store },
   ];
@@ -310,15 +312,24 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       ingestQueued: ingest.size,
       ingestWaiting: ingest.waiting,
       deliveryQueued: Object.fromEntries(
-        [...deliveryQueues.entries()].flatMap(([receiver, queues]) =>
-          queues.map((queue, index) => [
-            `${receiver}/${options.receivers![receiver]![index]!.name}/${index}`,
-            queue.size,
-          ]),
-        ),
+        [...deliveryQueues.values()].flat().map((queue) => [queue.integration, queue.size]),
       ),
     }),
   };
+}
+
+/**
+ * Alertmanager's identity of a receiver integration, `receiver/type/index`, where the index counts
+ * the receiver's integrations of that type only (its position in, say, `webhook_configs`), so that
+ * adding an integration of another type does not change the notification-log key of this one.
+ */
+export function integrationIds(receiver: string, notifiers: readonly Notifier[]): string[] {
+  const seen = new Map<string, number>();
+  return notifiers.map((notifier) => {
+    const index = seen.get(notifier.name) ?? 0;
+    seen.set(notifier.name, index + 1);
+    return `${receiver}/${notifier.name}/${index}`;
+  });
 }
 
 /** The dispatcher used without grouping: one notification per route for each batch, at once. */

@@ -171,6 +171,10 @@ describe('serve on a port in use', () => {
     const port = new URL(running.address).port;
     await expect(
       serve({ ...options, dataDir: ':memory:', listen: `127.0.0.1:${port}` }),
-    ).rejects.toThrow(/EADDRINUSE/);
+    ).rejects.toMatchObject({
+      code: 'ERR_LISTEN_FAILED',
+      message: `cannot listen on 127.0.0.1:${port}: the address is already in use (is another server running?)`,
+      cause: expect.objectContaining({ code: 'EADDRINUSE' }),
+    });
   });
 });

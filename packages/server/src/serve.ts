@@ -34,6 +34,20 @@ export interface ServeResult {
 
 export const DEFAULT_LISTEN = '127.0.0.1:9093';
 
+/** Says why `listen` failed in words, for the system errors a user can act on. */
+function listenFailure(error: NodeJS.ErrnoException): string | undefined {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return 'the address is already in use (is another server running?)';
+    case 'EACCES':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'EADDRNOTAVAIL':
+      return 'the address is not available on this machine';
+    default:
+      return undefined;
+  }
+}
+
 /** Splits `HOST:PORT` (`[::1]:9093`, `:9093` for every interface). */
 export function parseListenAddress(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(text.trim());
@@ -71,7 +85,17 @@ export async function serve(options: ServeOptions): Promise<ServeResult> {
   } catch (error) {
     // e.g. EADDRINUSE: close the store it opened before reporting.
     await server.stop().catch(() => {});
-    throw error;
+    const reason = (error as NodeJS.ErrnoException).code
+      ? listenFailure(error as NodeJS.ErrnoException)
+      : undefined;
+    if (!reason) throw error;
+    throw new PhoenixError(
+      'ERR_LISTEN_FAILED',
+      `cannot listen on ${options.listen ?? DEFAULT_LISTEN}: ${reason}`,
+      {
+        cause: error,
+      },
+    );
   }
   logger.info(
     { address, config: options.configFile, data: options.dataDir ?? './data' },
