@@ -71,6 +71,12 @@ async function runAndKill(
     });
   });
   await ready;
+  // The clock for the kill starts once the child has accepted a write of every kind: on a loaded
+  // machine it can take longer than the kill delay to get there, and a kill before that tests nothing.
+  const kinds = ['alerts', 'group', 'log'] as const;
+  while (!kinds.every((kind) => reports.some((report) => report.type === kind))) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   await new Promise((resolve) => setTimeout(resolve, killAfterMs));
   const killedAt = Date.now();
   worker.kill('SIGKILL');
