@@ -1,53 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, PhoenixError, createLogger } from '@phoenix-alerting/core';
-import type { Silence } from '@phoenix-alerting/core';
 import { FakeClock, buildAlerts } from '@phoenix-alerting/core/testing';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { count, silence, useTempStores } from './__fixtures__/temp-stores.js';
 import { defaultDatabaseFileName } from './options.js';
 import { createSqliteStore } from './sqlite-store.js';
-import type { SqliteStore } from './sqlite-store.js';
 
-let directory: string;
-const stores: SqliteStore[] = [];
-const peers: Database.Database[] = [];
-
-beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'phoenix-store-sqlite-'));
-});
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.stop().catch(() => undefined);
-  for (const peer of peers.splice(0)) peer.close();
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function open(options: Partial<Parameters<typeof createSqliteStore>[0]> = {}): SqliteStore {
-  const store = createSqliteStore({ directory, ...options });
-  stores.push(store);
-  return store;
-}
-
-/** A second connection to the file: sees only what is committed. */
-function peer(): Database.Database {
-  const db = new Database(join(directory, defaultDatabaseFileName), { readonly: true });
-  peers.push(db);
-  return db;
-}
-
-const committedAlerts = (db: Database.Database) =>
-  (db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n;
-
-const silence = (id: string): Silence => ({
-  id,
-  matchers: [{ name: 'alertname', value: 'A', isRegex: false, isEqual: true }],
-  startsAt: 0,
-  endsAt: Date.UTC(2030, 0, 1),
-  updatedAt: 0,
-  createdBy: 'test',
-  comment: '',
-});
+const temp = useTempStores();
+const { open, peer } = temp;
 
 describe('createSqliteStore write-behind alerts', () => {
   it('buffers alert writes, reads through the buffer, and commits them all in one transaction per interval', async () => {
@@ -58,7 +19,7 @@ describe('createSqliteStore write-behind alerts', () => {
     for (let i = 0; i < 300; i += 100) await store.alerts.upsert(alerts.slice(i, i + 100));
     await store.alerts.delete([alerts[0]!.fingerprint]);
 
-    expect(committedAlerts(db)).toBe(0);
+    expect(count(db, 'alerts')).toBe(0);
     expect(await store.alerts.get(alerts[1]!.fingerprint)).toEqual(alerts[1]);
     expect(await store.alerts.get(alerts[0]!.fingerprint)).toBeUndefined();
     expect(await store.alerts.list()).toHaveLength(299);
@@ -66,9 +27,9 @@ describe('createSqliteStore write-behind alerts', () => {
     expect(clock.pendingTimers).toBe(1);
 
     await clock.advance(99);
-    expect(committedAlerts(db)).toBe(0);
+    expect(count(db, 'alerts')).toBe(0);
     await clock.advance(1);
-    expect(committedAlerts(db)).toBe(299);
+    expect(count(db, 'alerts')).toBe(299);
     expect(store.stats()).toEqual({
       pendingWrites: 0,
       pendingAlertWrites: 0,
@@ -93,7 +54,7 @@ describe('createSqliteStore write-behind alerts', () => {
     const replaced = { ...b!, endsAt: b!.startsAt + 1, updatedAt: b!.updatedAt + 1 };
     await store.alerts.delete([a!.fingerprint]);
     await store.alerts.upsert([replaced]);
-    expect(committedAlerts(peer())).toBe(2);
+    expect(count(peer(), 'alerts')).toBe(2);
     expect(await store.alerts.get(a!.fingerprint)).toBeUndefined();
     expect(await store.alerts.get(b!.fingerprint)).toEqual(replaced);
     expect(await store.alerts.list()).toEqual([replaced]);
@@ -120,14 +81,14 @@ describe('createSqliteStore write-behind alerts', () => {
     for (let i = 0; i < 250; i += 50) await store.alerts.upsert(alerts.slice(i, i + 50));
     expect(store.stats()).toMatchObject({ flushes: 2, flushedAlertWrites: 200 });
     expect(store.stats().pendingAlertWrites).toBe(50);
-    expect(committedAlerts(peer())).toBe(200);
+    expect(count(peer(), 'alerts')).toBe(200);
   });
 
   it('writes through with batchFlushIntervalMs 0', async () => {
     const clock = new FakeClock();
     const store = open({ clock, batchFlushIntervalMs: 0 });
     await store.alerts.upsert(buildAlerts(3));
-    expect(committedAlerts(peer())).toBe(3);
+    expect(count(peer(), 'alerts')).toBe(3);
     expect(clock.pendingTimers).toBe(0);
   });
 
@@ -137,8 +98,7 @@ describe('createSqliteStore write-behind alerts', () => {
     const error = vi.spyOn(logger, 'error');
     const store = open({ clock, logger, busyTimeoutMs: 0 });
     await store.silences.upsert(silence('s-1')); // creates the file before the peer locks it
-    const locker = new Database(join(directory, defaultDatabaseFileName));
-    peers.push(locker);
+    const locker = temp.connect(join(temp.directory, defaultDatabaseFileName));
     locker.exec('BEGIN IMMEDIATE');
     await store.alerts.upsert(buildAlerts(5));
     await clock.advance(100);
@@ -150,15 +110,14 @@ describe('createSqliteStore write-behind alerts', () => {
     locker.exec('COMMIT');
     await clock.advance(100);
     expect(store.stats()).toMatchObject({ pendingAlertWrites: 0, flushes: 1, failedFlushes: 1 });
-    expect(committedAlerts(peer())).toBe(5);
+    expect(count(peer(), 'alerts')).toBe(5);
   });
 
   it('rejects a write, accepting none of it, when the buffer is full and cannot be written', async () => {
     const clock = new FakeClock();
     const store = open({ clock, busyTimeoutMs: 0, maxBufferedAlertWrites: 5 });
     await store.silences.upsert(silence('s-1'));
-    const locker = new Database(join(directory, defaultDatabaseFileName));
-    peers.push(locker);
+    const locker = temp.connect(join(temp.directory, defaultDatabaseFileName));
     const [first, second] = [buildAlerts(5), buildAlerts(8).slice(5)];
     await store.alerts.upsert(first);
     locker.exec('BEGIN IMMEDIATE');
@@ -174,14 +133,16 @@ describe('createSqliteStore lifecycle', () => {
   it('opens in the factory, in WAL mode with the chosen synchronous level and foreign keys', () => {
     const pragma = vi.spyOn(Database.prototype, 'pragma');
     const full = open();
-    expect(full.path).toBe(join(directory, defaultDatabaseFileName));
+    expect(full.path).toBe(join(temp.directory, defaultDatabaseFileName));
     expect(peer().pragma('journal_mode', { simple: true })).toBe('wal');
     const settings = pragma.mock.calls.map(([source]) => source);
     expect(settings).toEqual(
       expect.arrayContaining(['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON']),
     );
     pragma.mockClear();
-    stores.push(createSqliteStore({ path: join(directory, 'b.sqlite'), synchronous: 'normal' }));
+    temp.track(
+      createSqliteStore({ path: join(temp.directory, 'b.sqlite'), synchronous: 'normal' }),
+    );
     expect(pragma.mock.calls.map(([source]) => source)).toContain('synchronous = NORMAL');
     pragma.mockRestore();
   });
@@ -194,7 +155,7 @@ describe('createSqliteStore lifecycle', () => {
     expect(store.stop()).toBe(first);
     await first;
     expect(clock.pendingTimers).toBe(0);
-    expect(committedAlerts(peer())).toBe(7);
+    expect(count(peer(), 'alerts')).toBe(7);
     const stopped = (error: unknown) =>
       PhoenixError.isInstance(error) && error.code === 'ERR_STORE' && /stopped/.test(error.message);
     await expect(store.alerts.list()).rejects.toSatisfy(stopped);
@@ -206,8 +167,7 @@ describe('createSqliteStore lifecycle', () => {
   it('stop still closes when the last commit fails, and rejects naming what was lost', async () => {
     const store = open({ clock: new FakeClock(), busyTimeoutMs: 0 });
     await store.silences.upsert(silence('s-1'));
-    const locker = new Database(store.path);
-    peers.push(locker);
+    const locker = temp.connect(store.path);
     locker.exec('BEGIN IMMEDIATE');
     await store.alerts.upsert(buildAlerts(3));
     await store.groups.delete(['g']);
@@ -225,8 +185,7 @@ describe('createSqliteStore lifecycle', () => {
     const store = open({ clock, busyTimeoutMs: 0 });
     store.start({ logger });
     await store.silences.upsert(silence('s-1'));
-    const locker = new Database(store.path);
-    peers.push(locker);
+    const locker = temp.connect(store.path);
     locker.exec('BEGIN IMMEDIATE');
     await store.alerts.upsert(buildAlerts(1));
     await clock.advance(100);
@@ -238,9 +197,9 @@ describe('createSqliteStore lifecycle', () => {
   });
 
   it('creates the directory, and refuses a file that is not a database with ERR_STORE', () => {
-    const nested = join(directory, 'a', 'b');
+    const nested = join(temp.directory, 'a', 'b');
     const store = createSqliteStore({ directory: nested });
-    stores.push(store);
+    temp.track(store);
     expect(store.path).toBe(join(nested, defaultDatabaseFileName));
     expect(() => createSqliteStore({ path: join(import.meta.dirname, 'options.ts') })).toThrow(
       /cannot open the SQLite store .*options\.ts: file is not a database/,
@@ -252,14 +211,14 @@ describe('createSqliteStore lifecycle', () => {
     expect(attempt({})).toThrow(ConfigError);
     expect(attempt({})).toThrow(/exactly one of "path" and "directory"/);
     expect(attempt({ path: 'a', directory: 'b' })).toThrow(/exactly one/);
-    expect(attempt({ directory, batchFlushIntervalMs: -1, clock: {}, dir: 'x' })).toThrow(
-      /batchFlushIntervalMs[\s\S]*clock: expected a Clock[\s\S]*unknown option "dir"/,
-    );
+    expect(
+      attempt({ directory: temp.directory, batchFlushIntervalMs: -1, clock: {}, dir: 'x' }),
+    ).toThrow(/batchFlushIntervalMs[\s\S]*clock: expected a Clock[\s\S]*unknown option "dir"/);
   });
 
   it('works on :memory: for throwaway use', async () => {
     const store = createSqliteStore({ path: ':memory:' });
-    stores.push(store);
+    temp.track(store);
     await store.alerts.upsert(buildAlerts(2));
     expect(await store.alerts.list()).toHaveLength(2);
   });

@@ -1,81 +1,14 @@
 // The write-behind contract of group states and the notification log (they share the alerts'
 // buffer and its transaction), and the writes that stay synchronous.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { PhoenixError, createLogger } from '@phoenix-alerting/core';
-import type { Clock, GroupState, NotificationLogEntry, Silence } from '@phoenix-alerting/core';
+import type { Clock, GroupState, NotificationLogEntry } from '@phoenix-alerting/core';
 import { FakeClock, buildAlerts } from '@phoenix-alerting/core/testing';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { defaultDatabaseFileName } from './options.js';
-import { createSqliteStore } from './sqlite-store.js';
-import type { SqliteStore } from './sqlite-store.js';
+import { describe, expect, it, vi } from 'vitest';
+import { count, group, logEntry, silence, useTempStores } from './__fixtures__/temp-stores.js';
 
-let directory: string;
-const stores: SqliteStore[] = [];
-const peers: Database.Database[] = [];
-
-beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'phoenix-store-sqlite-'));
-});
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.stop().catch(() => undefined);
-  for (const peer of peers.splice(0)) peer.close();
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function open(options: Partial<Parameters<typeof createSqliteStore>[0]> = {}): SqliteStore {
-  const store = createSqliteStore({ directory, ...options });
-  stores.push(store);
-  return store;
-}
-
-/** A second connection to the file: sees only what is committed. */
-function peer(): Database.Database {
-  const db = new Database(join(directory, defaultDatabaseFileName), { readonly: true });
-  peers.push(db);
-  return db;
-}
-
-const silence = (id: string): Silence => ({
-  id,
-  matchers: [{ name: 'alertname', value: 'A', isRegex: false, isEqual: true }],
-  startsAt: 0,
-  endsAt: Date.UTC(2030, 0, 1),
-  updatedAt: 0,
-  createdBy: 'test',
-  comment: '',
-});
-
-const group = (groupKey: string, overrides: Partial<GroupState> = {}): GroupState => ({
-  groupKey,
-  receiver: 'team-x',
-  routeId: '{}',
-  groupLabels: { alertname: 'A' },
-  fingerprints: ['0123456789abcdef'],
-  firstFlushAt: 0,
-  lastFlushAt: 0,
-  nextFlushAt: 1,
-  ...overrides,
-});
-
-const logEntry = (
-  groupKey: string,
-  integration = 'team-x/webhook/0',
-  overrides: Partial<NotificationLogEntry> = {},
-): NotificationLogEntry => ({
-  groupKey,
-  integration,
-  firingAlerts: ['0123456789abcdef'],
-  resolvedAlerts: [],
-  timestamp: 1,
-  expiresAt: Date.UTC(2030, 0, 1),
-  ...overrides,
-});
-
-const count = (db: Database.Database, table: string) =>
-  (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const temp = useTempStores();
+const { open, peer } = temp;
 
 /** The FakeClock's time, with timers that fire `lateMs` late: an event loop too busy to run them. */
 function withLateTimers(clock: FakeClock, lateMs: number): Clock {
@@ -266,8 +199,7 @@ describe('createSqliteStore write-behind group states and notification log', () 
     const error = vi.spyOn(logger, 'error');
     const store = open({ clock, logger, busyTimeoutMs: 0 });
     await store.silences.upsert(silence('s-1'));
-    const locker = new Database(store.path);
-    peers.push(locker);
+    const locker = temp.connect(store.path);
     locker.exec('BEGIN IMMEDIATE');
     await store.groups.put([group('g')]);
     await store.notificationLog.put([logEntry('g')]);
