@@ -5,9 +5,15 @@ import type { Notification } from './notification.js';
 import { createPipeline } from './pipeline.js';
 import type { PipelineOptions } from './pipeline.js';
 import type { DeliveryResult, Notifier, Processor, Source, SourceContext } from './plugin.js';
-import { FakeClock, flushMicrotasks } from './testing/index.js';
+import { FakeClock, buildRoute, flushMicrotasks } from './testing/index.js';
 
 const silent = pino({ level: 'silent' });
+/** The default route, with timers short enough for a test. */
+const quickRoute = buildRoute({
+  groupWaitMs: 0,
+  groupIntervalMs: 60_000,
+  repeatIntervalMs: 3_600_000,
+});
 
 function recordingNotifier(name = 'recorder'): Notifier & { received: Notification[] } {
   const received: Notification[] = [];
@@ -73,22 +79,7 @@ describe('createPipeline', () => {
     const { pipeline, notifier } = setup({
       processors: [tagger],
       router: {
-        match: (labels) => (
-          seen.push(labels.alertname!),
-          [
-            {
-              receiver: 'default',
-              groupBy: [],
-              groupWaitMs: 0,
-              groupIntervalMs: 60_000,
-              repeatIntervalMs: 3_600_000,
-              muteTimeIntervals: [],
-              activeTimeIntervals: [],
-              routeKey: '{}',
-              routeId: '{}',
-            },
-          ]
-        ),
+        match: (labels) => (seen.push(labels.alertname!), [quickRoute]),
       },
     });
     await pipeline.start();
@@ -299,19 +290,7 @@ describe('createPipeline routing failures', () => {
       router: {
         match(labels) {
           if (labels.alertname === 'Poison') throw new Error('cannot route');
-          return [
-            {
-              receiver: 'default',
-              groupBy: [],
-              groupWaitMs: 0,
-              groupIntervalMs: 60_000,
-              repeatIntervalMs: 3_600_000,
-              muteTimeIntervals: [],
-              activeTimeIntervals: [],
-              routeKey: '{}',
-              routeId: '{}',
-            },
-          ];
+          return [quickRoute];
         },
       },
     });
