@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { durationSchema, formatDuration, parseDuration } from './duration.js';
-import { PhoenixError } from './errors.js';
+import { errorOf } from './__fixtures__/error-of.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -9,16 +9,6 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 const YEAR = 365 * DAY;
-
-function errorOf(run: () => unknown): PhoenixError {
-  try {
-    run();
-  } catch (error) {
-    if (PhoenixError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a PhoenixError');
-}
 
 describe('parseDuration', () => {
   // TestParseDuration and TestDuration_UnmarshalJSON in prometheus/common model/time_test.go:

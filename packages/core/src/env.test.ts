@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expandEnv, substituteEnv } from './env.js';
-import { PhoenixError } from './errors.js';
+import { errorOf } from './__fixtures__/error-of.js';
 
 const env = { PAGERDUTY_SERVICE_KEY: 'abc123', REGION: 'eu-west-1', EMPTY: '', _X1: 'x' };
-
-function errorOf(run: () => unknown): PhoenixError {
-  try {
-    run();
-  } catch (error) {
-    if (PhoenixError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a PhoenixError');
-}
 
 describe('substituteEnv', () => {
   it.each([
