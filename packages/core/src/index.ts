@@ -20,7 +20,16 @@ export type { MatchType, ApiMatcher } from './matcher.js';
 export { parseMatcher, parseMatchers } from './parse-matchers.js';
 export { silenceState } from './silence.js';
 export type { Silence, SilenceState } from './silence.js';
-export type { Notification, RouteMatch, RouteSettings } from './notification.js';
+export type {
+  Notification,
+  RouteMatch,
+  RouteSettings,
+  Recipient,
+  IncidentStatus,
+  IncidentEvent,
+  NotificationIncident,
+  IncidentNotification,
+} from './notification.js';
 
 export { systemClock, sleepWith } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
@@ -54,6 +63,8 @@ export type {
   NotificationLogEntry,
   GroupState,
   GroupStateStore,
+  KeyValueStore,
+  KeyValueEntry,
 } from './store.js';
 export { createPipelineEvents } from './events.js';
 export type { PipelineEvents, PipelineEventMap } from './events.js';

@@ -1,6 +1,6 @@
 import type { Alert } from './alert.js';
 import type { Silence } from './silence.js';
-import type { GroupState, NotificationLogEntry, Store } from './store.js';
+import type { GroupState, KeyValueEntry, NotificationLogEntry, Store } from './store.js';
 
 /**
  * A Store that keeps everything in process memory: the default of a pipeline without a store, and
@@ -12,6 +12,12 @@ export function createMemoryStore(): Store {
   const silences = new Map<string, Silence>();
   const log = new Map<string, NotificationLogEntry>();
   const groups = new Map<string, GroupState>();
+  const kv = new Map<string, Map<string, unknown>>();
+  const namespace = (name: string) => {
+    let entries = kv.get(name);
+    if (!entries) kv.set(name, (entries = new Map()));
+    return entries;
+  };
   const logKey = (groupKey: string, integration: string) => `${groupKey}\u0000${integration}`;
   const copy = <T>(value: T): T => structuredClone(value);
 
@@ -87,6 +93,25 @@ export function createMemoryStore(): Store {
       },
       async list() {
         return [...groups.values()].map(copy);
+      },
+    },
+    kv: {
+      async get<T>(name: string, key: string) {
+        const value = kv.get(name)?.get(key);
+        return value === undefined ? undefined : (copy(value) as T);
+      },
+      async put(name, entries) {
+        const target = namespace(name);
+        for (const entry of entries) target.set(entry.key, copy(entry.value));
+      },
+      async delete(name, keys) {
+        const target = kv.get(name);
+        for (const key of keys) target?.delete(key);
+      },
+      async list<T>(name: string) {
+        return [...(kv.get(name) ?? new Map<string, unknown>())]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([key, value]) => ({ key, value: copy(value) }) as KeyValueEntry<T>);
       },
     },
   };

@@ -47,4 +47,65 @@ export interface Notification {
   timestamp: number;
   /** The route settings the group was formed under. */
   route: RouteMatch;
+  /** Set when the escalation engine pages people for an incident. */
+  incident?: NotificationIncident;
+}
+
+/** Where a person can be reached, as configured under `teams:` (spec 5.2). */
+export interface Recipient {
+  /** The person's name, unique across teams. */
+  name: string;
+  email?: string;
+  /** E.164 phone number for SMS, e.g. `+15550100`. */
+  phone?: string;
+  /** Slack user id, e.g. `U0001`. */
+  slack?: string;
+  /** PagerDuty user id, e.g. `PABC123`. */
+  pagerduty?: string;
+}
+
+/** The lifecycle states of an incident (spec 8.2). */
+export type IncidentStatus = 'new' | 'acknowledged' | 'investigating' | 'mitigated' | 'resolved';
+
+/** What happened to an incident that this notification tells people about. */
+export type IncidentEvent =
+  | 'triggered'
+  | 'escalated'
+  | 'repeated'
+  | 'acknowledged'
+  | 'unacknowledged'
+  | 'status-changed'
+  | 'reopened'
+  | 'resolved';
+
+/**
+ * Set on a notification the escalation engine sends for an incident: channels that can show an
+ * incident's state (Slack updates one message in place, PagerDuty keys by incident, email threads,
+ * SMS replies with `ACK <number>`) read it; plain Alertmanager receivers never see it.
+ */
+export interface NotificationIncident {
+  /** Stable incident id (also PagerDuty's `dedup_key` and the email thread id). */
+  id: string;
+  /** Short number people type in replies, e.g. `ACK 1234`. */
+  number: number;
+  /** One-line summary. */
+  title: string;
+  /** Severity level name, e.g. `critical`. */
+  severity: string;
+  status: IncidentStatus;
+  /** What this notification announces. */
+  event: IncidentEvent;
+  /** Escalation level being paged (1-based); 0 when no level is paged (e.g. a resolution). */
+  level: number;
+  /** People this notification is addressed to, with their contact addresses. */
+  recipients: readonly Recipient[];
+  /** Who acknowledged, once someone has. */
+  acknowledgedBy?: string;
+  /** Link to the incident in the server's API or UI. */
+  url?: string;
+}
+
+/** A notification the escalation engine sends: a {@link Notification} about an incident. */
+export interface IncidentNotification extends Notification {
+  incident: NotificationIncident;
 }

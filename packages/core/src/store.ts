@@ -75,6 +75,27 @@ export interface GroupStateStore {
   list(): Promise<GroupState[]>;
 }
 
+/** One record of a {@link KeyValueStore}: a JSON-serialisable value under a key. */
+export interface KeyValueEntry<T = unknown> {
+  key: string;
+  value: T;
+}
+
+/**
+ * Small durable state of plugins that has no table of its own (rule evaluation state, health-check
+ * counters), in namespaces: each plugin uses its own, e.g. `rules:<source name>`. Values are
+ * JSON-serialisable and copied in and out. Writes are atomic per call.
+ */
+export interface KeyValueStore {
+  get<T = unknown>(namespace: string, key: string): Promise<T | undefined>;
+  /** Inserts or replaces entries of one namespace, atomically. */
+  put(namespace: string, entries: readonly KeyValueEntry[]): Promise<void>;
+  /** Deletes keys of one namespace; unknown keys are ignored. */
+  delete(namespace: string, keys: readonly string[]): Promise<void>;
+  /** Every entry of a namespace, sorted by key. */
+  list<T = unknown>(namespace: string): Promise<KeyValueEntry<T>[]>;
+}
+
 /**
  * Everything that must survive a restart lives behind this interface. Implementations:
  * the in-memory store in `@phoenix-alerting/core/testing`, `@phoenix-alerting/store-sqlite`
@@ -85,4 +106,6 @@ export interface Store extends Lifecycle {
   readonly silences: SilenceStore;
   readonly notificationLog: NotificationLogStore;
   readonly groups: GroupStateStore;
+  /** Plugins' small durable state; stores that lack it make such plugins keep state in memory. */
+  readonly kv?: KeyValueStore;
 }
