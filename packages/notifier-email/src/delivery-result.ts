@@ -1,0 +1,60 @@
+// How one SMTP attempt maps to a DeliveryResult: a 4xx reply or a lost connection may succeed
+// later (retryable); a 5xx reply is a permanent refusal (RFC 5321), except 503 (bad sequence);
+// a refused login is `auth`. Messages are scrubbed of every secret.
+import type { DeliveryResult } from '@phoenix-alerting/core';
+
+export type Failure = Extract<DeliveryResult, { ok: false }>;
+
+/** The parts of a nodemailer error that matter here. */
+export interface SmtpError {
+  message?: string;
+  code?: string;
+  responseCode?: number;
+  command?: string;
+  permanent?: boolean;
+}
+
+/** Replaces every secret in `text` with `<redacted>`, longest first. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret) out = out.split(secret).join('<redacted>');
+  }
+  return out;
+}
+
+export function failure(
+  reason: Failure['reason'],
+  retryable: boolean,
+  message: string,
+  secrets: readonly string[],
+  statusCode?: number,
+): Failure {
+  const result: Failure = { ok: false, retryable, reason, message: scrub(message, secrets) };
+  if (statusCode !== undefined) result.statusCode = statusCode;
+  return result;
+}
+
+const NETWORK_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'EPROXY', 'ETLS', 'EPROTOCOL']);
+
+/** The outcome of a failed send. `statusCode` is the SMTP reply code, when there was one. */
+export function resultFromSmtpError(error: SmtpError, secrets: readonly string[]): Failure {
+  const code = error.responseCode;
+  const message = `email: ${error.message ?? String(error)}`.replace(/\s+/g, ' ').trim();
+  if (error.code === 'EAUTH' || error.code === 'ENOAUTH') {
+    // 454 is a temporary authentication failure: worth another try.
+    return failure('auth', code !== undefined && code >= 400 && code < 500, message, secrets, code);
+  }
+  if (code !== undefined && code >= 400 && code < 600) {
+    const permanent = error.permanent ?? (code >= 500 && code !== 503);
+    return failure(permanent ? 'client' : 'server', !permanent, message, secrets, code);
+  }
+  if (error.code === 'ETIMEDOUT') return failure('timeout', true, message, secrets);
+  if (error.code === 'EENVELOPE' || error.code === 'EMESSAGE' || error.code === 'ECONFIG') {
+    return failure('client', false, message, secrets);
+  }
+  if (error.code === undefined || NETWORK_CODES.has(error.code)) {
+    return failure('network', true, message, secrets);
+  }
+  return failure('network', true, message, secrets);
+}

@@ -1,0 +1,48 @@
+export { createPagerDutyNotifier, PAGERDUTY_EVENTS_RATE_LIMIT } from './pagerduty-notifier.js';
+export type {
+  PagerDutyNotifier,
+  PagerDutyNotifierOptions,
+  RateLimit,
+} from './pagerduty-notifier.js';
+export {
+  pagerdutyConfigSchema,
+  pagerdutySectionSchema,
+  pagerdutyDefaults,
+  DEFAULT_PAGERDUTY_URL,
+  PAGERDUTY_V1_URL,
+} from './pagerduty-config.js';
+export type {
+  PagerdutyConfig,
+  PagerdutyConfigInput,
+  PagerdutySection,
+  PagerdutySectionInput,
+  PagerdutyService,
+  PagerdutyImage,
+  PagerdutyLink,
+} from './pagerduty-config.js';
+export { httpConfigSchema } from './http-config.js';
+export type { HttpClientConfig, TlsConfig } from './http-config.js';
+export {
+  alertmanagerDedupKey,
+  alertmanagerEventAction,
+  buildEventV1,
+  buildEventV2,
+  buildIncidentEvent,
+  encodeMessage,
+  incidentEventAction,
+  pagerDutySeverity,
+  truncateRunes,
+  MAX_EVENT_BYTES,
+} from './payload.js';
+export type {
+  PagerDutyEventAction,
+  PagerDutyMessage,
+  PagerDutyPayload,
+  PagerDutySeverity,
+  IncidentEventOptions,
+} from './payload.js';
+export { verifyPagerDutySignature, parsePagerDutyWebhook } from './webhook-v3.js';
+export type { VerifyPagerDutySignatureOptions, PagerDutyWebhookEvent } from './webhook-v3.js';
+export type { NotificationTemplates } from './templates.js';
+export { parseRetryAfter } from './delivery-result.js';
+export { VERSION, USER_AGENT } from './version.js';
