@@ -1,0 +1,175 @@
+package main
+
+// Inputs for the fixtures. Each case runs through Go 1.19's text/template; main.go writes what Go
+// printed (or the error it returned) next to the input.
+
+type textCase struct {
+	Name       string      `json:"name"`
+	Templates  []string    `json:"templates"`
+	Execute    string      `json:"execute,omitempty"`
+	Data       interface{} `json:"data"`
+	MissingKey string      `json:"missingKey,omitempty"`
+	Output     *string     `json:"output,omitempty"`
+	Error      *string     `json:"error,omitempty"`
+}
+
+var letter = "\nDear {{.Name}},\n{{if .Attended}}\nIt was a pleasure to see you at the wedding.\n{{- else}}\nIt is a shame you couldn't make it to the wedding.\n{{- end}}\n{{with .Gift -}}\nThank you for the lovely {{.}}.\n{{end}}\nBest wishes,\nJosie\n"
+
+func obj(kv ...interface{}) map[string]interface{} {
+	m := map[string]interface{}{}
+	for i := 0; i < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+func list(v ...interface{}) []interface{} { return append([]interface{}{}, v...) }
+
+// (a) The examples in text/template's documentation (doc.go and example_test.go).
+var docCases = []textCase{
+	{Name: "doc: string constant", Templates: []string{`{{"\"output\""}}`}},
+	{Name: "doc: raw string constant", Templates: []string{"{{`\"output\"`}}"}},
+	{Name: "doc: function call", Templates: []string{`{{printf "%q" "output"}}`}},
+	{Name: "doc: pipeline final argument", Templates: []string{`{{"output" | printf "%q"}}`}},
+	{Name: "doc: parenthesized argument", Templates: []string{`{{printf "%q" (print "out" "put")}}`}},
+	{Name: "doc: elaborate call", Templates: []string{`{{"put" | printf "%s%s" "out" | printf "%q"}}`}},
+	{Name: "doc: longer chain", Templates: []string{`{{"output" | printf "%s" | printf "%q"}}`}},
+	{Name: "doc: with and dot", Templates: []string{`{{with "output"}}{{printf "%q" .}}{{end}}`}},
+	{Name: "doc: with creating a variable", Templates: []string{`{{with $x := "output" | printf "%q"}}{{$x}}{{end}}`}},
+	{Name: "doc: with variable in another action", Templates: []string{`{{with $x := "output"}}{{printf "%q" $x}}{{end}}`}},
+	{Name: "doc: with variable piped", Templates: []string{`{{with $x := "output"}}{{$x | printf "%q"}}{{end}}`}},
+	{Name: "doc: trim markers", Templates: []string{`{{23 -}} < {{- 45}}`}},
+	{Name: "doc: comment", Templates: []string{"a {{/* a comment */}} b {{- /* trimmed */ -}} c"}},
+	{Name: "doc: variable scope", Templates: []string{`{{$x := 1}}{{if true}}{{$x = 2}}{{$y := 3}}{{$y}}{{end}}{{$x}}`}},
+	{Name: "doc: range with index and element", Templates: []string{`{{range $index, $element := .}}{{$index}}:{{$element}};{{end}}`}, Data: list("a", "b", "c")},
+	{Name: "doc: range over map in key order", Templates: []string{`{{range $k, $v := .}}{{$k}}={{$v}} {{end}}`}, Data: obj("b", 2.0, "a", 1.0, "c", "x")},
+	{Name: "doc: range else", Templates: []string{`{{range .}}x{{else}}empty{{end}}`}, Data: list()},
+	{Name: "doc: break and continue", Templates: []string{`{{range .}}{{if eq . 2.0}}{{continue}}{{end}}{{if eq . 4.0}}{{break}}{{end}}{{.}}{{end}}`}, Data: list(1.0, 2.0, 3.0, 4.0, 5.0)},
+	{Name: "doc: if else if else", Templates: []string{`{{if eq . "a"}}A{{else if eq . "b"}}B{{else}}other{{end}}`}, Data: "b"},
+	{Name: "doc: with else", Templates: []string{`{{with .Missing}}has{{else}}none{{end}}`}, Data: obj()},
+	{Name: "doc: define and template", Templates: []string{`{{define "T1"}}ONE{{end}}{{define "T2"}}TWO {{template "T1"}}{{end}}{{define "T3"}}{{template "T1"}} {{template "T2"}}{{end}}{{template "T3"}}`}},
+	{Name: "doc: template with pipeline", Templates: []string{`{{define "greet"}}Hello, {{.}}!{{end}}{{template "greet" .Name}}`}, Data: obj("Name", "Josie")},
+	{Name: "doc: block", Templates: []string{`Names:{{block "list" .}}{{"\n"}}{{range .}}{{println "-" .}}{{end}}{{end}}`}, Data: list("Gamora", "Groot", "Nebula", "Rocket", "Star-Lord")},
+	{Name: "doc: block overridden in a later parse", Templates: []string{`Names:{{block "list" .}}{{"\n"}}{{range .}}{{println "-" .}}{{end}}{{end}}`, `{{define "list"}} {{index . 0}}, {{index . 1}}{{end}} `}, Data: list("Gamora", "Groot")},
+	{Name: "doc: letter attended", Templates: []string{letter}, Data: obj("Name", "Aunt Mildred", "Gift", "bone china tea set", "Attended", true)},
+	{Name: "doc: letter not attended", Templates: []string{letter}, Data: obj("Name", "Uncle John", "Gift", "moleskin pants", "Attended", false)},
+	{Name: "doc: letter no gift", Templates: []string{letter}, Data: obj("Name", "Cousin Rodney", "Gift", "", "Attended", false)},
+	{Name: "doc: and or not", Templates: []string{`{{and 1 0 "x"}} {{and 1 2}} {{or 0 "" "y"}} {{or 0 ""}} {{not 0}} {{not "a"}}`}},
+	{Name: "doc: comparisons", Templates: []string{`{{eq 1 1}} {{eq "a" "b" "a"}} {{ne 1 2}} {{lt 1 2}} {{le 2 2}} {{gt "b" "a"}} {{ge 1.5 2.5}}`}},
+	{Name: "doc: index and len", Templates: []string{`{{index .A 1}} {{index .M "k"}} {{index .N "x" "y"}} {{len .A}} {{len .M}} {{len "héllo"}}`}, Data: obj("A", list("a", "b"), "M", obj("k", "v"), "N", obj("x", obj("y", "deep")))},
+	{Name: "doc: slice", Templates: []string{`{{slice "abcdef" 1 3}} {{slice .A 1}} {{slice .A 0 1}} {{slice "abc"}}`}, Data: obj("A", list(1.0, 2.0, 3.0))},
+	{Name: "doc: html js urlquery", Templates: []string{`{{html "<a href=\"x\">&'</a>"}} {{js "it's \"q\" <x> & y=1\n"}} {{urlquery "a b&c=d/é"}} {{html .Missing}}`}, Data: obj()},
+	{Name: "doc: print println", Templates: []string{`{{print 1 2 "a" "b" 3 true nil}}|{{println "a" 1 2.5}}|{{print}}`}},
+	{Name: "doc: nested fields", Templates: []string{`{{.A.B.C}} {{$.A.B.C}} {{with .A}}{{.B.C}}{{end}}`}, Data: obj("A", obj("B", obj("C", "deep")))},
+	{Name: "doc: parenthesized field chain", Templates: []string{`{{(index .L 0).Name}}`}, Data: obj("L", list(obj("Name", "first")))},
+	{Name: "doc: variable field chain", Templates: []string{`{{$m := .}}{{$m.A.B}}`}, Data: obj("A", obj("B", "b"))},
+	{Name: "doc: literals", Templates: []string{`{{0x1F}} {{0o17}} {{0b101}} {{017}} {{1_000}} {{'a'}} {{'\n'}} {{1.5e3}} {{-7}} {{+3}} {{1e100}} {{0x1p-2}} {{true}} {{"\u00e9\t\x41"}}`}},
+}
+
+// (b) Edge cases: printf verbs, float formatting, value printing, comparisons, errors.
+var edgeCases = []textCase{
+	{Name: "printf: integers", Templates: []string{`{{printf "%d|%5d|%-5d|%05d|%+d|% d|%x|%X|%#x|%o|%#o|%O|%b|%c|%q|%U|%#U|%.3d|%8.3d" 42 42 42 42 42 42 255 255 255 8 8 8 5 65 65 9731 9731 7 -7}}`}},
+	{Name: "printf: floats", Templates: []string{`{{printf "%f|%.2f|%8.3f|%-8.1f|%08.2f|%+.1f|%e|%.3e|%E|%g|%.3g|%G|%10.4g|% .2f|%.0f|%.0f|%.1f" 3.14159 3.14159 3.14159 2.5 -3.14159 2.0 123456.789 123456.789 0.000123 0.000012345 123456.789 1e21 3.14159 1.5 2.5 3.5 0.05}}`}},
+	{Name: "printf: float shortest forms", Templates: []string{`{{printf "%v %v %v %v %v %v %v %v %v %v" 1.0 0.1 100000.0 1000000.0 1e20 1e21 0.0001 0.00001 123456789.0 -0.5}}`}},
+	{Name: "printf: strings", Templates: []string{`{{printf "%s|%10s|%-10s|%.2s|%q|%#q|%x|%X|% x|%5.1s|%v" "hello" "hi" "hi" "hello" "a\"b\n" "back" "hi" "hi" "hi" "xyz" "v"}}`}},
+	{Name: "printf: bools and values", Templates: []string{`{{printf "%t %v %v %v %v %T %T %T %T" true false .L .M .N 1 1.5 "s" .L}}`}, Data: obj("L", list(1.0, "a", true, nil), "M", obj("b", 1.0, "a", list("x")), "N", nil)},
+	{Name: "printf: bad verbs and arguments", Templates: []string{`{{printf "%d|%s|%t|%f|%z" "str" 5 1 "x" 1}}|{{printf "%d %d" 1}}|{{printf "%d" 1 2 "x"}}|{{printf "%!"}}|{{printf "100%%"}}|{{printf "%"}}`}},
+	{Name: "printf: star width and precision", Templates: []string{`{{printf "%*d|%-*d|%.*f|%*s" 5 42 5 42 2 3.14159 -6 "ab"}}`}},
+	{Name: "printf: nil and missing", Templates: []string{`{{printf "%v %d %s" nil .Missing .Missing}}`}, Data: obj()},
+	{Name: "printf: sharp g keeps zeros", Templates: []string{`{{printf "%#g %#.3g %#e %#.0f %#v %#v" 1.0 1.0 1.0 3.0 "s" 1.5}}`}},
+	{Name: "printf: large and tiny floats", Templates: []string{`{{printf "%.2f %.10f %f %g %e %.20g" 1e15 1e-10 1e300 5e-324 1.7976931348623157e308 0.1}}`}},
+	{Name: "printf: rounding ties", Templates: []string{`{{printf "%.0f %.0f %.0f %.1f %.1f %.2f %.2f %.3g %.1e" 0.5 1.5 2.5 0.25 0.35 1.005 1.125 2.675 1.25}}`}},
+	{Name: "print: floats as %v", Templates: []string{`{{.A}} {{.B}} {{.C}} {{.D}} {{.E}} {{.F}} {{.G}} {{.H}}`}, Data: obj("A", 1.0, "B", 0.1, "C", 1234567.0, "D", 1e21, "E", 0.00001, "F", -2.5, "G", 123456.0, "H", 1e6)},
+	{Name: "print: values", Templates: []string{`{{.L}} {{.M}} {{.E}} {{.Z}} {{.T}} {{.Missing}} {{.S}}`}, Data: obj("L", list(1.0, "a", nil, list("n")), "M", obj("z", 1.0, "a", obj("q", "r"), "B", true), "E", list(), "Z", nil, "T", true, "S", "")},
+	{Name: "print: missing key default", Templates: []string{`[{{.a}}] [{{.a.b}}] [{{index . "a"}}]`}, Data: obj()},
+	{Name: "print: missing key zero", Templates: []string{`[{{.a}}] [{{index . "a"}}] {{if .a}}yes{{else}}no{{end}}`}, Data: obj(), MissingKey: "zero"},
+	{Name: "compare: mixed kinds", Templates: []string{`{{eq .Missing "x"}} {{eq .Missing .Missing2}} {{eq 1.5 1.5}} {{lt "a" "b"}} {{lt "B" "a"}} {{eq "é" "é"}}`}, Data: obj()},
+	{Name: "truth: values", Templates: []string{`{{if .E}}1{{end}}{{if .L}}2{{end}}{{if .Z}}3{{end}}{{if .M}}4{{end}}{{if .F}}5{{end}}{{if .S}}6{{end}}{{if 0}}7{{end}}{{if 0.0}}8{{end}}{{if "x"}}9{{end}}`}, Data: obj("E", list(), "L", list(1.0), "Z", 0.0, "M", obj(), "F", false, "S", "")},
+	{Name: "whitespace: trim across lines", Templates: []string{"a  \n\t {{- \"b\" -}} \n\n c\n{{- range . }}\n  - {{ . }}\n{{- end }}\n"}, Data: list("x", "y")},
+	{Name: "range: variables and nesting", Templates: []string{`{{range $i, $row := .}}{{range $j, $c := $row}}{{$i}}{{$j}}{{$c}} {{end}}{{end}}`}, Data: list(list("a", "b"), list("c"))},
+	{Name: "range: dot and $", Templates: []string{`{{range .L}}{{.}}{{$.Sep}}{{end}}`}, Data: obj("L", list("a", "b"), "Sep", ",")},
+	{Name: "template: dot is nil without pipeline", Templates: []string{`{{define "x"}}[{{.}}]{{end}}{{template "x"}}`}},
+	{Name: "template: redefinition in later parse wins", Templates: []string{`{{define "x"}}one{{end}}{{template "x"}}`, `{{define "x"}}two{{end}}`}},
+	{Name: "template: execute a defined template", Templates: []string{`{{define "a"}}A{{.}}{{end}}{{define "b"}}B{{template "a" .}}{{end}}`}, Execute: "b", Data: "!"},
+	{Name: "unicode: text and len", Templates: []string{`{{.}} {{len .}} {{printf "%q" .}} {{printf "%x" .}}`}, Data: "日本語 ✓ 🎉"},
+	{Name: "assignment: in range", Templates: []string{`{{$last := ""}}{{range .}}{{$last = .}}{{end}}{{$last}}`}, Data: list("a", "b", "c")},
+	{Name: "parse error: unclosed action", Templates: []string{"line1\n{{ .A "}},
+	{Name: "parse error: unexpected end", Templates: []string{"{{ end }}"}},
+	{Name: "parse error: missing end", Templates: []string{"{{ if . }}x"}},
+	{Name: "parse error: undefined function", Templates: []string{"a\nb {{ nosuch . }}"}},
+	{Name: "parse error: undefined variable", Templates: []string{"{{ $x }}"}},
+	{Name: "parse error: bad number", Templates: []string{"{{ 12abc }}"}},
+	{Name: "parse error: unterminated string", Templates: []string{"{{ \"abc }}"}},
+	{Name: "parse error: unclosed comment", Templates: []string{"{{/* abc"}},
+	{Name: "parse error: multiple definition", Templates: []string{`{{define "a"}}x{{end}}{{define "a"}}y{{end}}`}},
+	{Name: "parse error: break outside range", Templates: []string{`{{break}}`}},
+	{Name: "parse error: missing value for if", Templates: []string{`{{if}}{{end}}`}},
+	{Name: "parse error: unexpected in operand", Templates: []string{`{{ .A | }}`}},
+	{Name: "parse error: non executable command", Templates: []string{`{{ .A | "x" }}`}},
+	{Name: "parse error: action spanning lines", Templates: []string{"{{ .A\n\n .B"}},
+	{Name: "parse error: bad character", Templates: []string{"{{ .A# }}"}},
+	{Name: "parse error: too many declarations", Templates: []string{"{{ $a, $b := . }}"}},
+	{Name: "parse error: unexpected dot after term", Templates: []string{`{{ "x".Y }}`}},
+	{Name: "exec error: field of string", Templates: []string{"x\n  {{ .A.B }}"}, Data: obj("A", "s")},
+	{Name: "exec error: nil pointer", Templates: []string{"{{ .A.B }}"}, Data: obj("A", nil)},
+	{Name: "exec error: index out of range", Templates: []string{"{{ index .L 5 }}"}, Data: obj("L", list(1.0))},
+	{Name: "exec error: index at length", Templates: []string{"{{ index .L 1 }}"}, Data: obj("L", list(1.0))},
+	{Name: "exec error: index with wrong type", Templates: []string{`{{ index .L "a" }}`}, Data: obj("L", list(1.0))},
+	{Name: "exec error: incompatible comparison", Templates: []string{"{{ eq 1 1.0 }}"}},
+	{Name: "exec error: lt on bool", Templates: []string{"{{ lt true false }}"}},
+	{Name: "exec error: undefined template", Templates: []string{`{{ template "nope" . }}`}},
+	{Name: "exec error: wrong number of args", Templates: []string{"{{ len 1 2 }}"}},
+	{Name: "exec error: len of number", Templates: []string{"{{ len 3 }}"}},
+	{Name: "exec error: range over number", Templates: []string{"{{ range 3 }}x{{ end }}"}},
+	{Name: "exec error: argument to non-function", Templates: []string{"{{ .A 1 }}"}, Data: obj("A", "x")},
+	{Name: "exec error: nil is not a command", Templates: []string{"{{ nil }}"}},
+	{Name: "exec error: missing key with missingkey=error", Templates: []string{"{{ .nope }}"}, Data: obj(), MissingKey: "error"},
+	{Name: "exec error: printf needs a string", Templates: []string{"{{ printf 1 }}"}},
+	{Name: "exec error: slice bounds", Templates: []string{`{{ slice "abc" 2 1 }}`}},
+	{Name: "exec error: in defined template", Templates: []string{"{{define \"inner\"}}\n{{ .X.Y }}{{end}}{{ template \"inner\" . }}"}, Data: obj("X", 1.0)},
+	{Name: "printf: more integer forms", Templates: []string{`{{printf "%x|%X|%#b|%08.3d|%-08d|%+05d|%c|%q|%U|%#U|%d|%v" -255 -255 5 -7 -7 7 128512 128512 128512 128512 -0 9007199254740993}}`}},
+	{Name: "printf: more float forms", Templates: []string{`{{printf "%08.3f|%-8.2e|%+g|% g|%G|%.3E|%5.0f|%.1g|%g|%g|%g" -3.14159 1234.5 1.0 1.0 1e-7 123456.0 2.5 0.15 100000.0 1e-5 1.25e-5}}`}},
+	{Name: "printf: strings and quoting", Templates: []string{`{{printf "%+q|%#q|%q|%.0s|%3.1q|%-4s|%x" "héllo\u0001" "a` + "`" + `b" "\x00\x7f" "abc" "xyz" "é" ""}}`}},
+	{Name: "printf: composite values with verbs", Templates: []string{`{{printf "%d|%s|%v|%q|%x" .L .L .M .S .L}}`}, Data: obj("L", list(1.0, 2.5), "M", obj("k", list("a", obj("z", nil))), "S", list("a", "b"))},
+	{Name: "print: nested composites", Templates: []string{`{{.}}`}, Data: obj("a", list(obj("b", list(1.0, "x")), nil), "c", obj(), "d", list(list()))},
+	{Name: "print: floats in composites", Templates: []string{`{{.}}`}, Data: list(1.0, 1.5, 1e6, 1e-7, 123456789.0, 0.1)},
+	{Name: "whitespace: CRLF and tabs around trims", Templates: []string{"a \r\n\t{{- 1 -}}\r\n b {{- /* c */ -}}\t\tc"}},
+	{Name: "whitespace: negative number is not a trim", Templates: []string{`{{-3}} {{- -3 -}} x`}},
+	{Name: "variables: shadowing in range and with", Templates: []string{`{{$x := "outer"}}{{range .}}{{$x := .}}{{$x}}{{end}} {{$x}} {{with $x := "w"}}{{$x}}{{end}} {{$x}}`}, Data: list("a", "b")},
+	{Name: "variables: $ inside define is its dot", Templates: []string{`{{define "d"}}{{$}}|{{.}}{{end}}{{template "d" "arg"}}`}},
+	{Name: "comparisons: strings and missing", Templates: []string{`{{le "a" "a"}} {{ge "b" "a"}} {{ne "a" "b"}} {{eq .M nil}} {{ne .M "x"}} {{lt 1.5 2.5}} {{gt -1 -2}}`}, Data: obj()},
+	{Name: "and or return values", Templates: []string{`{{and "a" 1 .L}} {{or .Missing false "" "last"}} {{or .Missing}} {{and}}`}, Data: obj("L", list(1.0))},
+	{Name: "index: nested and missing", Templates: []string{`{{index .M "a" 1}} [{{index .M "zz"}}] {{index "abc" 1}} {{index .L}}`}, Data: obj("M", obj("a", list("x", "y")), "L", list(1.0))},
+	{Name: "slice: strings and lists", Templates: []string{`{{slice "héllo" 1 3}} {{slice .L 1 2}} {{slice .L 2}} {{slice .L 0 0}}`}, Data: obj("L", list("a", "b", "c"))},
+	{Name: "len: kinds", Templates: []string{`{{len .L}} {{len .M}} {{len ""}} {{len "日本"}}`}, Data: obj("L", list(), "M", obj("a", 1.0))},
+	{Name: "range: over map with one variable", Templates: []string{`{{range $v := .}}{{$v}},{{end}}`}, Data: obj("b", "2", "a", "1")},
+	{Name: "range: break in nested range", Templates: []string{`{{range .}}[{{range .}}{{if eq . "stop"}}{{break}}{{end}}{{.}}{{end}}]{{end}}`}, Data: list(list("a", "stop", "b"), list("c"))},
+	{Name: "range: continue keeps variables", Templates: []string{`{{range $i, $e := .}}{{if eq $i 1}}{{continue}}{{end}}{{$i}}{{$e}}{{end}}`}, Data: list("a", "b", "c")},
+	{Name: "parse error: unclosed left paren", Templates: []string{`{{ (print 1 }}`}},
+	{Name: "parse error: unexpected right paren", Templates: []string{`{{ print 1) }}`}},
+	{Name: "parse error: expected :=", Templates: []string{`{{ $x : 1 }}`}},
+	{Name: "parse error: bad character constant", Templates: []string{`{{ 'ab' }}`}},
+	{Name: "parse error: unterminated raw string", Templates: []string{"{{ `abc }}"}},
+	{Name: "parse error: else outside", Templates: []string{`{{ else }}`}},
+	{Name: "parse error: range can only initialize variables", Templates: []string{`{{ range $i, 3 }}{{ end }}`}},
+	{Name: "parse error: template name not a string", Templates: []string{`{{ template foo }}`}},
+	{Name: "parse error: define name", Templates: []string{`{{ define 3 }}{{ end }}`}},
+	{Name: "parse error: missing end in define", Templates: []string{"{{ define \"a\" }}\n\nabc"}},
+	{Name: "parse error: invalid escape", Templates: []string{`{{ "\q" }}`}},
+	{Name: "parse error: empty pipeline in parens", Templates: []string{`{{ () }}`}},
+	{Name: "parse error: unexpected else if in range", Templates: []string{`{{ range . }}{{ else if . }}{{ end }}`}},
+	{Name: "parse error: integer overflow", Templates: []string{`{{ 99999999999999999999 }}`}},
+	{Name: "parse error: unrecognized character", Templates: []string{"{{ \x01 }}"}},
+	{Name: "exec error: wrong type for typed function", Templates: []string{`{{ printf .S }}`}, Data: obj("S", 1.0)},
+	{Name: "exec error: ne with different types", Templates: []string{`{{ ne 1 "1" }}`}},
+	{Name: "exec error: le with bool", Templates: []string{`{{ le true true }}`}},
+	{Name: "exec error: eq without arguments", Templates: []string{`{{ eq 1 }}`}},
+	{Name: "exec error: index of nil", Templates: []string{`{{ index nil 1 }}`}},
+	{Name: "exec error: index of map with int", Templates: []string{`{{ index .M 1 }}`}, Data: obj("M", obj())},
+	{Name: "exec error: slice string with 3 indexes", Templates: []string{`{{ slice "abc" 0 1 2 }}`}},
+	{Name: "exec error: if on function", Templates: []string{`{{ if print }}x{{ end }}`}},
+	{Name: "exec error: overflow int", Templates: []string{`{{ 18446744073709551615 }}`}},
+	{Name: "exec error: field on range element", Templates: []string{"{{ range . }}{{ .X }}{{ end }}"}, Data: list("s")},
+	{Name: "exec error: can't give argument", Templates: []string{"{{ $x := 1 }}{{ $x 2 }}"}},
+	{Name: "exec error: too many args to not", Templates: []string{"{{ not 1 2 }}"}},
+}

@@ -1,0 +1,3 @@
+module phoenix-alerting/template-go-fixtures
+
+go 1.19
