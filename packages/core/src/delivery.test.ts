@@ -1,10 +1,12 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { needsUpdate } from './delivery.js';
+import { DeliveryQueue, needsUpdate } from './delivery.js';
+import { createPipelineEvents } from './events.js';
+import { createMemoryStore } from './memory-store.js';
 import { createPipeline } from './pipeline.js';
 import type { DeliveryResult, Notifier } from './plugin.js';
 import type { NotificationLogEntry } from './store.js';
-import { FakeClock, flushMicrotasks } from './testing/index.js';
+import { buildAlerts, buildNotification, FakeClock, flushMicrotasks } from './testing/index.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -129,5 +131,257 @@ describe('needsUpdate (Alertmanager DedupStage)', () => {
   it('repeats an unchanged group only after repeat_interval', () => {
     expect(needsUpdate(entry, ['a', 'b'], [], true, 60_000, 61_000)).toBe(false);
     expect(needsUpdate(entry, ['a', 'b'], [], true, 60_000, 61_001)).toBe(true);
+  });
+});
+
+describe('rate limits', () => {
+  const rateLimited = (retryAfterMs: number): DeliveryResult => ({
+    ok: false,
+    retryable: true,
+    reason: 'rate-limited',
+    statusCode: 429,
+    message: 'slow down',
+    retryAfterMs,
+  });
+
+  /** A queue for `notifier` on a FakeClock; `notify(i)` queues a notification of group `g<i>`. */
+  function queueFor(notifier: Notifier, clock: FakeClock, concurrency = 4) {
+    const shutdown = new AbortController();
+    const queue = new DeliveryQueue({
+      integration: 'slack-receiver/slack/0',
+      notifier,
+      clock,
+      logger: silent,
+      events: createPipelineEvents(),
+      notificationLog: createMemoryStore().notificationLog,
+      maxQueued: 100,
+      concurrency,
+      retry: { initialBackoffMs: 1_000, random: () => 0.5 },
+      logRetentionMs: 3_600_000,
+      shutdownSignal: shutdown.signal,
+    });
+    // Resolves once queued, with the delivery outcome boxed so that awaiting it does not wait.
+    const notify = async (group: number) => {
+      const { delivered } = await queue.enqueue(
+        buildNotification(buildAlerts(1, { now: clock.now() }), {
+          groupKey: `{}:{group="g${group}"}`,
+          timestamp: clock.now(),
+        }),
+      );
+      return { delivered };
+    };
+    return { queue, notify, shutdown };
+  }
+
+  /** Records when each attempt started (ms after `t0`) and for which group, answering `answer`. */
+  function recording(
+    clock: FakeClock,
+    answer: (group: string, attempt: number) => DeliveryResult,
+    rateLimit?: Notifier['rateLimit'],
+  ) {
+    const t0 = clock.now();
+    const starts: { at: number; group: string; attempt: number }[] = [];
+    const notifier: Notifier = {
+      name: 'recording',
+      ...(rateLimit && { rateLimit }),
+      async notify(notification, { attempt }) {
+        const group = notification.groupKey.replace(/^.*="(\w+)".*$/, '$1');
+        starts.push({ at: clock.now() - t0, group, attempt });
+        return answer(group, attempt);
+      },
+    };
+    return { notifier, starts };
+  }
+
+  it('starts at most `limit` attempts per interval, in order, losing none', async () => {
+    const clock = new FakeClock();
+    const { notifier, starts } = recording(clock, () => ({ ok: true }), {
+      limit: 2,
+      intervalMs: 1_000,
+    });
+    const { notify, queue } = queueFor(notifier, clock);
+    const queued = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(notify));
+    await flushMicrotasks(5);
+    expect(starts.map((start) => start.at)).toEqual([0, 0]);
+    // Two delivered; the queue's four delivery slots now all wait for the limit.
+    expect(queue.rateLimited).toBe(4);
+    await clock.advance(999);
+    expect(starts.length).toBe(2);
+    await clock.advance(1);
+    expect(starts.map((start) => start.at)).toEqual([0, 0, 1_000, 1_000]);
+    await clock.advance(10_000);
+    expect(starts.map((start) => start.at)).toEqual([0, 0, 1_000, 1_000, 2_000, 2_000, 3_000]);
+    expect(starts.map((start) => start.group)).toEqual(['g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7']);
+    expect(await Promise.all(queued.map((entry) => entry.delivered))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('is a sliding window: a slot frees `intervalMs` after the attempt that used it', async () => {
+    const clock = new FakeClock();
+    const { notifier, starts } = recording(clock, () => ({ ok: true }), {
+      limit: 2,
+      intervalMs: 1_000,
+    });
+    const { notify } = queueFor(notifier, clock);
+    await notify(1);
+    await clock.advance(600);
+    await notify(2);
+    await notify(3);
+    await flushMicrotasks(5);
+    expect(starts.map((start) => start.at)).toEqual([0, 600]);
+    await clock.advance(399);
+    expect(starts.length).toBe(2);
+    await clock.advance(1);
+    expect(starts.map((start) => start.at)).toEqual([0, 600, 1_000]);
+  });
+
+  it('frees a slot `intervalMs` after its attempt answered, so a slow answer cannot bunch requests', async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const starts: number[] = [];
+    const notifier: Notifier = {
+      name: 'slow',
+      rateLimit: { limit: 1, intervalMs: 1_000 },
+      async notify() {
+        starts.push(clock.now() - t0);
+        await clock.sleep(3_000);
+        return { ok: true };
+      },
+    };
+    const { notify } = queueFor(notifier, clock);
+    await notify(1);
+    await notify(2);
+    await clock.advance(3_999);
+    expect(starts).toEqual([0]);
+    await clock.advance(1);
+    expect(starts).toEqual([0, 4_000]);
+  });
+
+  it('counts retries against the limit', async () => {
+    const clock = new FakeClock();
+    const { notifier, starts } = recording(
+      clock,
+      (group, attempt) => (group === 'g1' && attempt === 1 ? serverError : { ok: true }),
+      { limit: 1, intervalMs: 1_000 },
+    );
+    const { notify } = queueFor(notifier, clock, 1);
+    await notify(1);
+    await notify(2);
+    await clock.advance(5_000);
+    // g1 fails at 0 and retries after its 1 s backoff, taking the slot g2 would have had.
+    expect(starts).toEqual([
+      { at: 0, group: 'g1', attempt: 1 },
+      { at: 1_000, group: 'g1', attempt: 2 },
+      { at: 2_000, group: 'g2', attempt: 1 },
+    ]);
+  });
+
+  it("pauses the whole integration for a 429's Retry-After, not only that notification", async () => {
+    const clock = new FakeClock();
+    const { notifier, starts } = recording(clock, (group, attempt) =>
+      group === 'g1' && attempt === 1 ? rateLimited(30_000) : { ok: true },
+    );
+    const { notify } = queueFor(notifier, clock);
+    await notify(1);
+    await flushMicrotasks(5);
+    const { delivered: second } = await notify(2);
+    await clock.advance(29_999);
+    expect(starts.map((start) => `${start.group}@${start.at}`)).toEqual(['g1@0']);
+    await clock.advance(1);
+    expect(starts.map((start) => `${start.group}@${start.at}`)).toEqual([
+      'g1@0',
+      'g2@30000',
+      'g1@30000',
+    ]);
+    expect(await second).toBe(true);
+  });
+
+  it('limits per key when the notifier gives one, and pauses every key for a Retry-After', async () => {
+    const clock = new FakeClock();
+    const { notifier, starts } = recording(clock, (group, attempt) =>
+      group === 'g4' && attempt === 1 ? rateLimited(10_000) : { ok: true },
+    );
+    const keyed: Notifier = {
+      ...notifier,
+      rateLimit: {
+        limit: 1,
+        intervalMs: 1_000,
+        // g1, g3, g5: channel a; g2, g4: channel b
+        key: (notification) => (/g[135]/.test(notification.groupKey) ? 'a' : 'b'),
+      },
+    };
+    const { notify } = queueFor(keyed, clock);
+    for (const group of [1, 2, 3]) await notify(group);
+    await flushMicrotasks(5);
+    expect(starts.map((start) => `${start.group}@${start.at}`)).toEqual(['g1@0', 'g2@0']);
+    await clock.advance(1_000);
+    expect(starts.map((start) => `${start.group}@${start.at}`)).toEqual([
+      'g1@0',
+      'g2@0',
+      'g3@1000',
+    ]);
+    await notify(4);
+    await clock.advance(1_000);
+    await notify(5);
+    await clock.advance(5_000);
+    // g4's 429 at 1000 holds channel a too: g5 (channel a, queued at 2000) waits until 11000.
+    expect(starts.map((start) => `${start.group}@${start.at}`)).toEqual([
+      'g1@0',
+      'g2@0',
+      'g3@1000',
+      'g4@1000',
+    ]);
+    await clock.advance(5_000);
+    expect(
+      starts
+        .map((start) => `${start.group}@${start.at}`)
+        .slice(4)
+        .sort(),
+    ).toEqual(['g4@11000', 'g5@11000']);
+  });
+
+  it('leaves other integrations alone', async () => {
+    const clock = new FakeClock();
+    const slow = recording(clock, () => rateLimited(60_000), { limit: 1, intervalMs: 1_000 });
+    const fast = recording(clock, () => ({ ok: true }));
+    const slowQueue = queueFor(slow.notifier, clock);
+    const fastQueue = queueFor(fast.notifier, clock);
+    await Promise.all([1, 2, 3].map(slowQueue.notify));
+    await Promise.all([1, 2, 3].map(fastQueue.notify));
+    await flushMicrotasks(5);
+    expect(slow.starts.length).toBe(1);
+    expect(fast.starts.map((start) => start.at)).toEqual([0, 0, 0]);
+    slowQueue.shutdown.abort(new Error('test over'));
+  });
+
+  it('gives up a notification whose deadline passes while it waits for a slot', async () => {
+    const clock = new FakeClock();
+    const { notifier, starts } = recording(clock, (group) =>
+      group === 'g1' ? rateLimited(20 * 60_000) : { ok: true },
+    );
+    const { notify } = queueFor(notifier, clock);
+    const { delivered: first } = await notify(1);
+    await flushMicrotasks(5);
+    const { delivered: second } = await notify(2);
+    // Deadline: the default group_interval (5m) after the attempt began.
+    await clock.advance(5 * 60_000);
+    expect(await second).toBe(false);
+    expect(await first).toBe(false);
+    expect(starts.length).toBe(1);
+  });
+
+  it('rejects an invalid rate limit when the queue is built, naming the integration', () => {
+    const clock = new FakeClock();
+    const { notifier } = recording(clock, () => ({ ok: true }), { limit: 0.5, intervalMs: -1 });
+    expect(() => queueFor(notifier, clock)).toThrow(
+      /rate limit of notifier slack-receiver\/slack\/0[\s\S]*rateLimit\.limit[\s\S]*rateLimit\.intervalMs/,
+    );
   });
 });

@@ -169,6 +169,26 @@ export interface Notifier extends Lifecycle {
   readonly name: string;
   /** Whether resolved-only notifications are delivered (Alertmanager's `send_resolved`). */
   readonly sendResolved?: boolean;
+  /**
+   * The most delivery attempts the pipeline starts per `intervalMs` for this integration (a
+   * sliding window on the pipeline's clock; retries count, and an attempt counts until it has
+   * answered, so the vendor sees the limit even when requests reach it late). Set it to the
+   * vendor's published limit, e.g. Slack's `{ limit: 1, intervalMs: 1000 }` per channel. Absent:
+   * no limit. Independently of it, a `rate-limited` result with `retryAfterMs` pauses every attempt
+   * of this integration (not only the notification that got it) until the wait has passed.
+   */
+  readonly rateLimit?: {
+    /** Attempts per window; a positive whole number. */
+    readonly limit: number;
+    /** Window length, in ms; positive. */
+    readonly intervalMs: number;
+    /**
+     * Limits apply per key when given, e.g. Slack's per channel: `(n) => channelOf(n)`. Called
+     * once per notification before its first attempt; must be fast and not throw. Default: one
+     * limit for the whole integration. A server-requested pause holds every key.
+     */
+    readonly key?: (notification: Notification) => string;
+  };
   notify(notification: Notification, options: NotifyOptions): Promise<DeliveryResult>;
 }
 

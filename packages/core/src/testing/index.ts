@@ -1,8 +1,17 @@
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
-export { createMemoryStore } from '../memory-store.js';
+export { createMemoryStore, createMemoryEscalationStore } from '../memory-store.js';
 export { buildAlert, buildAlerts, buildNotification, buildRoute } from './builders.js';
-export { describeNotifierConformance } from './notifier-conformance.js';
+export {
+  describeNotifierConformance,
+  describeTransportConformance,
+  httpConformanceTransport,
+} from './notifier-conformance.js';
 export type {
+  ConformancePeer,
+  ConformanceFailureCase,
+  ConformanceTransport,
+  TransportConformanceSetup,
+  TransportConformanceSetupFunction,
   ConformanceAssertion,
   ConformanceTestApi,
   FakeResponse,
@@ -20,3 +29,4 @@ export type {
 } from './store-conformance.js';
 export { describeDocSnippets, docSnippets, runDocSnippet } from './doc-snippets.js';
 export type { DocSnippet, TestRegistrar } from './doc-snippets.js';
+export { describeEscalationStoreConformance } from './escalation-store-conformance.js';
