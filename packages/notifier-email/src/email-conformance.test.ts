@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { createEmailNotifier } from './email-notifier.js';
 import type { EmailNotifier } from './email-notifier.js';
 import { smtpConformanceTransport } from './smtp-conformance-transport.js';
-import type { SmtpAnswer } from './smtp-conformance-transport.js';
 
 const kit = (notifier: EmailNotifier) => notifier;
 
