@@ -1,7 +1,7 @@
 // Smoke test: the example's configuration on an ephemeral port, one alert in, the same alert out.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@phoenix-alerting/server';
+import { buildSources, serve } from '@phoenix-alerting/server';
 import { createLogger } from '@phoenix-alerting/core';
 
 const configFile = fileURLToPath(new URL('../phoenix.yml', import.meta.url));
@@ -39,6 +39,32 @@ try {
     { name: 'slack-info' },
   ]);
   assert.equal((await fetch(`${running.address}/-/ready`)).status, 200);
+
+  // The health-check source of phoenix.yml runs (it probes 127.0.0.1:9093, not this test's port,
+  // and needs three failures in a row 30 s apart to fire, so it is not firing here).
+  const metrics = await (await fetch(`${running.address}/metrics`)).text();
+  assert.match(metrics, /^phoenix_healthcheck_firing\{source="self",check="phoenix-healthy"\} 0$/m);
+
+  // The commented-out prometheus source loads the spec's rule files as phoenix.yml describes it.
+  const [prometheus] = buildSources(
+    {
+      rule_files: ['rules/*.yml'],
+      sources: [{ type: 'prometheus', url: 'http://127.0.0.1:9090' }],
+    },
+    { file: configFile },
+  );
+  assert.ok(prometheus && prometheus.type !== 'healthcheck');
+  assert.deepEqual(
+    prometheus.source.rules().map((rule) => rule.name),
+    [
+      'HighErrorRate',
+      'HighLatency',
+      'AgentUnhealthy',
+      'HighCPUUsage',
+      'HighMemoryUsage',
+      'DiskSpaceCritical',
+    ],
+  );
   console.log(`reference server smoke test passed (${running.address})`);
 } finally {
   await running.close();

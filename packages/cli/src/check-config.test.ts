@@ -1,3 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@phoenix-alerting/core';
+import { createServer } from '@phoenix-alerting/server';
 import { describe, expect, it } from 'vitest';
 import { checkConfig } from './check-config.js';
 import { captureIo } from './test-support/capture-io.js';
@@ -91,5 +96,87 @@ describe('check-config', () => {
     const bad = check(['-'], () => 'route:\n  receiver: b\nreceivers:\n  - name: a\n');
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('<stdin>: route.receiver: undefined receiver "b" used in route');
+  });
+
+  describe('rule_files and sources', () => {
+    const route = 'route: {receiver: r}\nreceivers: [{name: r}]\n';
+    function withDir(files: Record<string, string>, run: (dir: string) => void) {
+      const dir = mkdtempSync(join(tmpdir(), 'phoenix-check-'));
+      try {
+        mkdirSync(join(dir, 'rules'));
+        for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+        run(dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    const rules = 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n';
+
+    it('builds the sources as the server does and counts them', () => {
+      withDir(
+        {
+          'rules/a.yml': rules,
+          'phoenix.yml':
+            `${route}rule_files: [rules/*.yml]\nsources:\n` +
+            '  - {type: prometheus, url: "http://prometheus:9090"}\n' +
+            '  - {type: healthcheck, checks: [{name: db, type: tcp, address: "db:5432"}]}\n',
+        },
+        (dir) => {
+          const file = join(dir, 'phoenix.yml');
+          const { exitCode, stdout } = check([file]);
+          expect(exitCode).toBe(0);
+          expect(stdout).toContain(' - 1 rule files\n - 2 sources\n');
+        },
+      );
+    });
+
+    it('reports bad sources and rule files exactly as the server does', () => {
+      withDir(
+        {
+          'rules/a.yml': 'groups:\n  - name: g\n    rules:\n      - alert: A\n',
+          'phoenix.yml':
+            `${route}rule_files: [rules/*.yml]\nsources:\n` +
+            '  - {type: prometheus, url: "http://prometheus:9090", timeout: soon}\n' +
+            '  - {type: loki, url: "http://loki:3100", bearer_token_file: missing}\n' +
+            '  - {type: graphite}\n',
+        },
+        (dir) => {
+          const file = join(dir, 'phoenix.yml');
+          let serverIssues: string[] = [];
+          try {
+            createServer({ configFile: file, dataDir: ':memory:', env: {} });
+          } catch (error) {
+            if (!ConfigError.isInstance(error)) throw error;
+            serverIssues = error.issues.map(
+              (issue) => `${issue.file}: ${issue.path}: ${issue.message}`,
+            );
+          }
+          const { exitCode, stdout, stderr } = check([file]);
+          expect(exitCode).toBe(1);
+          expect(stdout).toBe(`Checking '${file}'  FAILED: 4 problems\n\n`);
+          expect(stderr.split('\n').slice(0, -2)).toEqual(serverIssues);
+          expect(serverIssues).toEqual([
+            expect.stringContaining(`${file}: sources[0].timeout: `),
+            `${file}: sources[1].rule_files: no rule files: a loki source needs its own rule_files`,
+            `${file}: sources[1].bearer_token_file: cannot read ${join(dir, 'missing')}: ENOENT`,
+            `${file}: sources[2].type: unknown source type "graphite"; one of prometheus, loki, tempo, healthcheck`,
+          ]);
+        },
+      );
+    });
+
+    it('names the rule file and the path in it for a bad rule', () => {
+      withDir(
+        {
+          'rules/bad.yml': 'groups:\n  - name: g\n    rules:\n      - alert: A\n',
+          'phoenix.yml': `${route}rule_files: [rules/*.yml]\nsources: [{type: prometheus, url: "http://p:9090"}]\n`,
+        },
+        (dir) => {
+          const { exitCode, stderr } = check([join(dir, 'phoenix.yml')]);
+          expect(exitCode).toBe(1);
+          expect(stderr).toContain(`${join(dir, 'rules', 'bad.yml')}: groups[0].rules[0].expr`);
+        },
+      );
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@phoenix-alerting/core';
 import type { AlertmanagerConfig } from '@phoenix-alerting/core';
 import { createRouter } from '@phoenix-alerting/router';
+import { buildSources } from '@phoenix-alerting/server';
 import { PROGRAM } from './io.js';
 import { expandTemplateGlobs } from './template-files.js';
 import type { CommandIo, ExitCode } from './io.js';
@@ -38,6 +39,11 @@ export function checkConfig(
       config = load(file, options);
       // The router compiles the tree: a file it cannot serve is not valid.
       createRouter(config.route);
+      // `rule_files` and `sources` as the server builds them: the same function, the same errors.
+      buildSources(
+        config,
+        file === '-' ? { file: '<stdin>', baseDirectory: process.cwd() } : { file },
+      );
     } catch (error) {
       failed++;
       const problems = describeFailure(error, file);
@@ -90,7 +96,7 @@ function summary(config: AlertmanagerConfig): string {
   ];
   const phoenix: [number | undefined, string][] = [
     [config.rule_files?.length, 'rule files'],
-    [size(config.sources), 'sources'],
+    [config.sources?.length, 'sources'],
     [size(config.severities), 'severities'],
     [size(config.escalation_policies), 'escalation policies'],
     [size(config.oncall_rotations), 'on-call rotations'],

@@ -6,7 +6,11 @@ import { helpTexts } from './help.js';
 import type { HelpTopic } from './help.js';
 import { CliError, PROGRAM, reportError, usageError } from './io.js';
 import type { CommandIo, ExitCode } from './io.js';
+import { incidentCommand } from './incident.js';
+import { oncallCommand } from './oncall.js';
 import { routesShow, routesTest } from './routes.js';
+import { rulesCheckCommand } from './rules-check.js';
+import { templateRenderCommand } from './template-render.js';
 
 /**
  * Runs the `phoenix-alerting` command line (`argv` without `node` and the script) and returns
@@ -41,6 +45,16 @@ async function dispatch(argv: readonly string[], io: CommandIo): Promise<ExitCod
       return checkConfigCommand(rest, io);
     case 'routes':
       return routesCommand(rest, io);
+    case 'rules':
+      return subcommand('rules', ['check'], rest, io, (args) => rulesCheckCommand(args, io));
+    case 'template':
+      return subcommand('template', ['render'], rest, io, (args) =>
+        templateRenderCommand(args, io),
+      );
+    case 'oncall':
+      return oncallCommand(rest, io);
+    case 'incident':
+      return incidentCommand(rest, io);
     default:
       throw new CliError(`unknown command ${JSON.stringify(command)}`, {
         exitCode: 2,
@@ -65,6 +79,24 @@ async function serveCommand(args: readonly string[], io: CommandIo): Promise<Exi
   await serve(options);
   // Keep running: serve() handles SIGHUP/SIGTERM/SIGINT and exits the process itself.
   return new Promise<ExitCode>(() => {});
+}
+
+/** `NAME SUB args…` for a command whose only job is its subcommands (`rules check`). */
+function subcommand(
+  name: 'rules' | 'template',
+  known: readonly string[],
+  args: readonly string[],
+  io: CommandIo,
+  run: (args: readonly string[]) => Promise<ExitCode>,
+): Promise<ExitCode> | ExitCode {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '-h' || sub === '--help') {
+    io[sub === undefined ? 'stderr' : 'stdout'].write(helpTexts[name]);
+    return sub === undefined ? 2 : 0;
+  }
+  if (!known.includes(sub))
+    throw usageError(`unknown ${name} command ${JSON.stringify(sub)}`, name);
+  return run(rest);
 }
 
 function help(topic: HelpTopic, io: CommandIo): ExitCode {

@@ -1,4 +1,8 @@
+import { incidentHelp } from './incident.js';
 import { PROGRAM } from './io.js';
+import { oncallHelp } from './oncall.js';
+import { rulesCheckHelp } from './rules-check.js';
+import { templateRenderHelp } from './template-render.js';
 
 /** `--help` texts, keyed by command path. */
 export const helpTexts = {
@@ -13,6 +17,12 @@ Commands:
   check-config FILE...   Validate Alertmanager/Phoenix configuration files
   routes show            Print the routing tree (the default for 'routes')
   routes test LABELS...  Print the receivers an alert with these labels goes to
+  rules check FILE...    Validate Prometheus rule files, as 'promtool check rules'
+  template render        Render a template against alert data, as 'amtool template render'
+  oncall who             Print who is on call now (or --at a time) for each rotation
+  oncall schedule        Print a rotation's shifts over a time range
+  incident list|show|ack|resolve
+                         Work with the incidents of a running server
 
 Options:
   -h, --help             Show help for a command: ${PROGRAM} <command> --help
@@ -104,6 +114,20 @@ Examples:
   ${PROGRAM} routes test --config alertmanager.yml severity=critical team=db
   ${PROGRAM} routes test --config alertmanager.yml --verify.receivers=team-db-pager service=database
 `,
+  rules: `Usage: ${PROGRAM} rules check FILE...
+
+Commands:
+  check FILE...   Validate Prometheus rule files, as 'promtool check rules' does
+`,
+  'rules check': rulesCheckHelp,
+  template: `Usage: ${PROGRAM} template render [options]
+
+Commands:
+  render          Render a template against alert data, as 'amtool template render' does
+`,
+  'template render': templateRenderHelp,
+  ...oncallHelp,
+  incident: incidentHelp,
 } as const;
 
 export type HelpTopic = keyof typeof helpTexts;

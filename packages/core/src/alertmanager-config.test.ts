@@ -333,7 +333,7 @@ describe('parseAlertmanagerConfig: valid files', () => {
       'route: {receiver: oncall}\nreceivers:\n  - name: oncall\n    escalation_policy: critical\n' +
         '    sms_configs: [{to: "+15555550100"}]\n    console_configs: [{}]\n' +
         'rule_files: [rules/*.yml]\nseverities: {critical: {response_minutes: 15}}\n' +
-        'teams: {}\nresponses: {}\nstorage: {sqlite: {path: ./data}}\nserver: {}\nsources: {}\n',
+        'teams: {}\nresponses: {}\nstorage: {sqlite: {path: ./data}}\nserver: {}\nsources: []\n',
     );
     expect(config.receivers[0]).toEqual({
       name: 'oncall',

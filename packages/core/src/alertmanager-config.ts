@@ -75,6 +75,8 @@ export const phoenixIntegrationKeys = ['sms_configs', 'console_configs'] as cons
 export const phoenixSectionKeys = [
   'sources',
   'severities',
+  'default_severity',
+  'incident_reopen_window',
   'escalation_policies',
   'oncall_rotations',
   'teams',
@@ -117,8 +119,16 @@ export interface AlertmanagerConfig {
   templates: string[];
   /** Prometheus-style rule file globs. */
   rule_files?: string[];
-  sources?: Record<string, unknown>;
+  /**
+   * Phoenix sources (`type: prometheus | loki | tempo | healthcheck`), in order; each mapping is
+   * validated by the server (`buildSources` of @phoenix-alerting/server) at its YAML path.
+   */
+  sources?: Record<string, unknown>[];
   severities?: Record<string, unknown>;
+  /** Severity of alerts without a known `severity` label (checked by the escalation package). */
+  default_severity?: unknown;
+  /** How long after resolution a firing group reopens its incident (escalation package). */
+  incident_reopen_window?: unknown;
   escalation_policies?: Record<string, unknown>;
   oncall_rotations?: Record<string, unknown>;
   teams?: Record<string, unknown>;
@@ -300,8 +310,10 @@ export const alertmanagerConfigSchema: z.ZodType<AlertmanagerConfig, unknown> = 
     mute_time_intervals: list(muteTimeIntervalConfigSchema),
     templates: list(yamlString()),
     rule_files: stringList(),
-    sources: nullAsAbsent(looseRecord),
+    sources: nullAsAbsent(z.array(looseRecord)),
     severities: nullAsAbsent(looseRecord),
+    default_severity: nullAsAbsent(z.unknown()),
+    incident_reopen_window: nullAsAbsent(z.unknown()),
     escalation_policies: nullAsAbsent(looseRecord),
     oncall_rotations: nullAsAbsent(looseRecord),
     teams: nullAsAbsent(looseRecord),

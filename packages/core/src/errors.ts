@@ -15,7 +15,10 @@ export type PhoenixErrorCode =
   | 'ERR_SILENCE_INVALID'
   | 'ERR_SILENCE_EXPIRED'
   | 'ERR_LISTEN_FAILED'
-  | 'ERR_DELIVERY';
+  | 'ERR_DELIVERY'
+  | 'ERR_INCIDENT_STATE'
+  | 'ERR_AUTH'
+  | 'ERR_TEMPLATE';
 
 /**
  * Root of every error Phoenix throws. Marked with a global symbol so `isInstance` works across

@@ -28,7 +28,6 @@ receivers:
           authorization: { credentials: cred-4 }
   - name: console
     console_configs: [{}]
-    escalation_policy: critical
   - name: pager
     pagerduty_configs:
       - service_key: pd-key-6

@@ -36,7 +36,26 @@ describe('the server: section', () => {
       maxAlertsPerRequest: 10_000,
       bearerToken: undefined,
       externalURL: undefined,
+      integrations: {},
     });
+  });
+
+  it('reads the integrations secrets inline or from files, and names a bad one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phoenix-settings-'));
+    writeFileSync(join(dir, 'pd'), 'pd-secret\n');
+    const file = join(dir, 'phoenix.yml');
+    const settings = parseServerSettings(
+      `${base}server:\n  integrations:\n    slack_signing_secret: s1\n    pagerduty_webhook_secret_file: pd\n    ack_link_secret: 0123456789abcdef\n`,
+      { file },
+    );
+    expect(settings.integrations).toEqual({
+      slackSigningSecret: 's1',
+      pagerdutyWebhookSecret: 'pd-secret',
+      ackLinkSecret: '0123456789abcdef',
+    });
+    expect(() =>
+      parseServerSettings(`${base}server:\n  integrations:\n    ack_link_secret: short\n`),
+    ).toThrow(/server\.integrations\.ack_link_secret: must be at least 16 characters/);
   });
 
   it('reads sizes with units, and ${VAR} from the environment', () => {
@@ -129,17 +148,13 @@ describe('createServer', () => {
       configText: `route: { receiver: pager }
 receivers:
   - name: pager
-    escalation_policy: critical
-    pagerduty_configs: [{ service_key: abc }]
+    opsgenie_configs: [{ api_key: abc }]
     webhook_configs: [{ url: 'http://127.0.0.1:5001/' }]
 `,
       logger,
     });
     expect(logged).toContain(
-      'receiver \\"pager\\": pagerduty_configs not yet supported by this server',
-    );
-    expect(logged).toContain(
-      'receiver \\"pager\\": escalation_policy not yet supported by this server',
+      'receiver \\"pager\\": opsgenie_configs not yet supported by this server',
     );
     expect(logged).not.toContain('abc');
     expect((await harness.get('/-/ready')).statusCode).toBe(200);

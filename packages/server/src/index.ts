@@ -14,3 +14,6 @@ export { formatApiTime, parseApiTime } from './api/codec.js';
 export type { GettableAlert, GettableSilence } from './api/codec.js';
 export type { TunablePipelineOptions } from './runtime.js';
 export { VERSION, ALERTMANAGER_VERSION } from './version.js';
+export { buildSources, describeSource, SOURCE_TYPES } from './sources.js';
+export type { BuildSourcesOptions, ConfiguredSource, SourceType } from './sources.js';
+export { expandFileGlobs, hasGlobMeta } from './file-globs.js';

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeApi } from '@phoenix-alerting/source-prometheus/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silenceBody, startServer, startSink, waitFor } from './test-harness.js';
 import type { Harness } from './test-harness.js';
@@ -116,5 +120,67 @@ describe('/metrics', () => {
     expect(await count(second)).toBe(0);
     await first.server.stop();
     await second.server.stop();
+  });
+
+  it('exposes Prometheus’ rule metrics and health-check gauges, monotonic across reloads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phoenix-metrics-'));
+    const rules = join(dir, 'rules.yml');
+    writeFileSync(
+      rules,
+      'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n',
+    );
+    const fake = await startFakeApi(() => ({
+      status: 200,
+      body: { status: 'success', data: { resultType: 'vector', result: [] } },
+    }));
+    try {
+      harness = await startServer({
+        configText: `${config('http://127.0.0.1:9/hook')}
+sources:
+  - type: prometheus
+    name: prom
+    url: ${fake.url}
+    rule_files: ['${rules}']
+  - type: healthcheck
+    name: probes
+    checks: [{ name: self, type: tcp, address: '127.0.0.1:9', interval: 1m }]
+`,
+      });
+      const h = harness;
+      const group = `source="prom",rule_group="${rules};g"`;
+      const scrape = async () => (await h.get('/metrics')).body;
+      let text = await scrape();
+      expect(text).toContain('# TYPE prometheus_rule_evaluations_total counter');
+      expect(sample(text, `prometheus_rule_evaluations_total{${group}}`)).toBe(0);
+      expect(sample(text, `prometheus_rule_group_rules{${group}}`)).toBe(1);
+      expect(
+        sample(text, `prometheus_rule_group_last_evaluation_timestamp_seconds{${group}}`),
+      ).toBe(0);
+      // Before its first run a check has no `up` yet.
+      expect(sample(text, 'phoenix_healthcheck_up{source="probes",check="self"}')).toBeUndefined();
+      expect(sample(text, 'phoenix_healthcheck_firing{source="probes",check="self"}')).toBe(0);
+
+      await h.clock.advance(0);
+      await waitFor(() => fake.requests.length === 1);
+      await h.server.reload();
+      await h.clock.advance(0);
+      await waitFor(() => fake.requests.length === 2);
+      await h.clock.advance(0);
+      let evaluations: number | undefined;
+      await waitFor(() => {
+        void scrape().then((body) => {
+          text = body;
+          evaluations = sample(body, `prometheus_rule_evaluations_total{${group}}`);
+        });
+        return evaluations === 2;
+      });
+      expect(sample(text, `prometheus_rule_evaluation_failures_total{${group}}`)).toBe(0);
+      expect(
+        sample(text, `prometheus_rule_group_last_evaluation_timestamp_seconds{${group}}`),
+      ).toBe(Date.parse('2024-06-01T00:00:00Z') / 1000);
+    } finally {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

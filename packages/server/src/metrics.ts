@@ -16,6 +16,7 @@ import type {
 import type { Silences } from '@phoenix-alerting/processor-silence';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Runtime } from './runtime.js';
+import { registerSourceMetrics } from './source-metrics.js';
 import { ALERTMANAGER_VERSION, REVISION } from './version.js';
 
 /** What the gauges read when scraped. */
@@ -224,6 +225,7 @@ export class ServerMetrics {
         for (const [integration, depth] of Object.entries(queued)) this.set({ integration }, depth);
       },
     });
+    registerSourceMetrics(this.registry, () => source.runtime()?.configuredSources ?? []);
   }
 
   /** One alert received through the API, by whether it was firing or resolved on receipt. */

@@ -20,6 +20,13 @@ import {
   createConsoleNotifier,
   createWebhookNotifier,
 } from '@phoenix-alerting/notifier-webhook';
+import { createEmailNotifier } from '@phoenix-alerting/notifier-email';
+import { createPagerDutyNotifier } from '@phoenix-alerting/notifier-pagerduty';
+import { createSlackNotifier } from '@phoenix-alerting/notifier-slack';
+import type { SlackSectionInput } from '@phoenix-alerting/notifier-slack';
+import { createSmsNotifier } from '@phoenix-alerting/notifier-sms';
+import type { PagerdutySectionInput } from '@phoenix-alerting/notifier-pagerduty';
+import { loadAlertmanagerTemplates } from '@phoenix-alerting/template';
 import type { Logger } from 'pino';
 
 export interface BuildReceiversOptions {
@@ -30,6 +37,8 @@ export interface BuildReceiversOptions {
   clock: Clock;
   /** Where console receivers write. Default `process.stdout`. */
   consoleStream?: Writable;
+  /** `server.integrations.ack_link_secret`: incident mails then carry signed ack/resolve links. */
+  ackLinkSecret?: string | undefined;
 }
 
 /** The notifiers of each receiver and what the server cannot send. */
@@ -37,10 +46,17 @@ export interface BuiltReceivers {
   /** Every configured receiver, with its supported integrations (possibly none). */
   receivers: Record<string, Notifier[]>;
   /** `receiver: integration` pairs present in the configuration that this server does not send. */
-  unsupported: { receiver: string; integration: IntegrationKey | 'escalation_policy' }[];
+  unsupported: { receiver: string; integration: IntegrationKey }[];
 }
 
-const SUPPORTED: ReadonlySet<IntegrationKey> = new Set(['webhook_configs', 'console_configs']);
+const SUPPORTED: ReadonlySet<IntegrationKey> = new Set([
+  'webhook_configs',
+  'console_configs',
+  'pagerduty_configs',
+  'email_configs',
+  'sms_configs',
+  'slack_configs',
+]);
 const ALL_KEYS: readonly IntegrationKey[] = [
   ...alertmanagerIntegrationKeys,
   ...phoenixIntegrationKeys,
@@ -69,8 +85,86 @@ export function buildReceivers(
     }
   };
 
+  // The configuration's `templates:` files beside Alertmanager's default.tmpl, loaded once.
+  let templates: ReturnType<typeof loadAlertmanagerTemplates> | undefined;
+  const loadTemplates = () =>
+    (templates ??= loadAlertmanagerTemplates({
+      files: config.templates,
+      externalURL: options.externalURL,
+    }));
+  const common = {
+    externalURL: options.externalURL,
+    logger: options.logger,
+    clock: options.clock,
+    ...(configDir === undefined ? {} : { configDir }),
+  };
+  /** Builds one integration, collecting its configuration errors under its YAML path. */
+  const build = (path: PropertyKey[], make: () => Notifier, into: Notifier[]) => {
+    try {
+      into.push(make());
+    } catch (error) {
+      collect(error, path);
+    }
+  };
+
   config.receivers.forEach((receiver, receiverIndex) => {
     const notifiers: Notifier[] = [];
+    receiver.pagerduty_configs?.forEach((entry, index) =>
+      build(
+        ['receivers', receiverIndex, 'pagerduty_configs', index],
+        () =>
+          createPagerDutyNotifier(entry as never, {
+            ...common,
+            templates: loadTemplates(),
+            global: {
+              pagerduty_url: config.global.pagerduty_url,
+              http_config: config.global.http_config,
+            },
+            ...(config.pagerduty ? { section: config.pagerduty as PagerdutySectionInput } : {}),
+          }),
+        notifiers,
+      ),
+    );
+    receiver.slack_configs?.forEach((entry, index) =>
+      build(
+        ['receivers', receiverIndex, 'slack_configs', index],
+        () =>
+          createSlackNotifier(entry as never, {
+            ...common,
+            templates: loadTemplates(),
+            global: config.global,
+            ...(config.slack ? { section: config.slack as SlackSectionInput } : {}),
+          }),
+        notifiers,
+      ),
+    );
+    receiver.sms_configs?.forEach((entry, index) =>
+      build(
+        ['receivers', receiverIndex, 'sms_configs', index],
+        () => createSmsNotifier(entry, { ...common, templates: loadTemplates() }),
+        notifiers,
+      ),
+    );
+    receiver.email_configs?.forEach((entry, index) =>
+      build(
+        ['receivers', receiverIndex, 'email_configs', index],
+        () =>
+          createEmailNotifier(entry as never, {
+            ...common,
+            templates: loadTemplates(),
+            global: config.global,
+            ...(options.ackLinkSecret
+              ? {
+                  ackLinks: {
+                    baseURL: `${options.externalURL.replace(/\/+$/, '')}/api/phoenix/v1/integrations/email/ack`,
+                    secret: options.ackLinkSecret,
+                  },
+                }
+              : {}),
+          }),
+        notifiers,
+      ),
+    );
     receivers[receiver.name] = notifiers;
     receiver.webhook_configs?.forEach((entry, index) => {
       const path = ['receivers', receiverIndex, 'webhook_configs', index];
@@ -115,8 +209,6 @@ export function buildReceivers(
       if (!SUPPORTED.has(key) && (receiver[key]?.length ?? 0) > 0)
         unsupported.push({ receiver: receiver.name, integration: key });
     }
-    if (receiver.escalation_policy)
-      unsupported.push({ receiver: receiver.name, integration: 'escalation_policy' });
   });
 
   if (issues.length > 0) throw new ConfigError(issues);

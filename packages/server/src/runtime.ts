@@ -7,9 +7,12 @@ import type {
   Clock,
   Pipeline,
   PipelineOptions,
+  NotificationLogStore,
+  Notifier,
   Processor,
   Store,
 } from '@phoenix-alerting/core';
+import type { EscalationEngine } from '@phoenix-alerting/escalation';
 import { createDedupProcessor } from '@phoenix-alerting/processor-dedup';
 import type { DedupProcessor } from '@phoenix-alerting/processor-dedup';
 import { createGroupingDispatcher } from '@phoenix-alerting/processor-grouping';
@@ -24,7 +27,10 @@ import type { Logger } from 'pino';
 import { IngestTracker, createApiSource } from './api-source.js';
 import type { ApiSource } from './api-source.js';
 import type { LoadedConfig } from './load-server-config.js';
+import { buildEscalation } from './escalation.js';
 import { buildReceivers } from './receivers.js';
+import { buildSources, describeSource } from './sources.js';
+import type { ConfiguredSource } from './sources.js';
 
 /** Pipeline settings a host may tune; the rest comes from the configuration. */
 export type TunablePipelineOptions = Pick<
@@ -61,6 +67,16 @@ export interface Runtime {
   readonly tracker: IngestTracker;
   /** Receiver names in configuration order. */
   readonly receiverNames: readonly string[];
+  /** The `sources:` of the configuration (rule evaluation, health checks), in order. */
+  readonly configuredSources: readonly ConfiguredSource[];
+  /** The escalation engine, when the configuration has escalation policies or rotations. */
+  readonly escalation?: EscalationEngine;
+  /** The notification log of the store (what was sent to whom). */
+  readonly notificationLog: NotificationLogStore;
+  /** The URL notifications link back to; also the base of signed callback URLs (Twilio). */
+  readonly externalURL: string;
+  /** Every receiver integration built from the configuration (incl. the channels of pages). */
+  readonly integrations: readonly Notifier[];
   /** Starts the pipeline, then resumes the groups of the stored alerts. */
   start(): Promise<void>;
   /** Drains and stops the pipeline. Runs once. */
@@ -81,13 +97,24 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
     logger,
     clock,
     consoleStream: shared.consoleStream,
+    ackLinkSecret: loaded.settings.integrations.ackLinkSecret,
   });
+  const integrations = Object.values(receivers).flat();
+  // Receivers with an escalation policy page through the engine; their integrations are its channels.
+  const escalation = buildEscalation(config, receivers, {
+    file: loaded.file,
+    clock,
+    logger,
+    externalURL: shared.externalURL,
+  });
+  if (escalation) Object.assign(receivers, escalation.receivers);
   const inhibitor = createInhibitor({ rules: config.inhibit_rules, marker });
   const muter = createTimeIntervalMuter([...config.mute_time_intervals, ...config.time_intervals]);
   const dedup = createDedupProcessor({ marker });
   const tracker = new IngestTracker();
   const dispatcher = createGroupingDispatcher();
   const source = createApiSource();
+  const configuredSources = buildSources(config, { file: loaded.file });
 
   // Alertmanager mutes at notification time; the order of the processors' `process` calls is
   // dedup → inhibition cache → tracker, and of their `mute` calls silence → inhibit → intervals.
@@ -116,7 +143,8 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
 
   const pipeline = createPipeline({
     ...shared.pipelineOptions,
-    sources: [source],
+    // Started after everything downstream and stopped first, by the pipeline.
+    sources: [source, ...configuredSources.map((configured) => configured.source)],
     processors: [dedup, inhibitObserver, tracker.processor, silenceMuter, inhibitMuter, muter],
     router,
     dispatcher: tracker.dispatcher(dispatcher),
@@ -138,6 +166,11 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
     source,
     tracker,
     receiverNames: config.receivers.map((receiver) => receiver.name),
+    configuredSources,
+    notificationLog: shared.store.notificationLog,
+    externalURL: shared.externalURL,
+    integrations,
+    ...(escalation ? { escalation: escalation.engine } : {}),
     async start() {
       for (const { receiver, integration } of unsupported) {
         logger.warn(
@@ -146,7 +179,14 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
             'nothing is sent through it',
         );
       }
+      if (escalation) {
+        const context = { clock, logger, store: shared.store, events: pipeline.events };
+        for (const channel of escalation.channels) await channel.start?.(context);
+        await escalation.engine.start(context);
+      }
       await pipeline.start();
+      for (const configured of configuredSources)
+        logger.info(describeSource(configured), 'source started');
       const alerts = dedup.alerts();
       const result = await dispatcher.restore(
         alerts,
@@ -158,6 +198,12 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
       return (stopped ??= (async () => {
         try {
           await pipeline.stop();
+          if (escalation) {
+            const deadline = clock.now() + 10_000;
+            const signal = AbortSignal.timeout(10_000);
+            await escalation.engine.stop({ deadline, signal });
+            for (const channel of escalation.channels) await channel.stop?.({ deadline, signal });
+          }
         } finally {
           tracker.releaseAll();
         }

@@ -99,6 +99,8 @@ function lifecycleFree(store: Store): Store {
     silences: store.silences,
     notificationLog: store.notificationLog,
     groups: store.groups,
+    ...(store.kv ? { kv: store.kv } : {}),
+    ...(store.escalation ? { escalation: store.escalation } : {}),
   };
 }
 

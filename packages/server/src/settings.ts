@@ -15,6 +15,18 @@ export interface ServerSettings {
   bearerToken: string | undefined;
   /** `externalURL` of outgoing notifications (`external_url`), when configured. */
   externalURL: string | undefined;
+  /** Secrets of the acknowledgement endpoints under `/api/phoenix/v1/integrations/`. */
+  integrations: IntegrationSecrets;
+}
+
+/** `server.integrations`: how the two-way acknowledgement endpoints check who is calling. */
+export interface IntegrationSecrets {
+  /** Slack app signing secret: interactive button requests. */
+  slackSigningSecret?: string;
+  /** PagerDuty webhook v3 subscription secret: acknowledge/resolve done in PagerDuty. */
+  pagerdutyWebhookSecret?: string;
+  /** HMAC secret of the acknowledge/resolve links in incident mails (at least 16 characters). */
+  ackLinkSecret?: string;
 }
 
 export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -74,7 +86,20 @@ export const serverSectionSchema = z.strictObject({
   auth: optional(authSchema),
 });
 
-const documentSchema = z.looseObject({ server: optional(serverSectionSchema) });
+const secretPair = (name: string, min = 1) => ({
+  [name]: optional(z.string().min(min, `must be at least ${min} characters`)),
+  [`${name}_file`]: optional(z.string().min(1, 'must not be empty')),
+});
+
+const integrationsSchema = z.strictObject({
+  ...secretPair('slack_signing_secret'),
+  ...secretPair('pagerduty_webhook_secret'),
+  ...secretPair('ack_link_secret', 16),
+});
+
+const documentSchema = z.looseObject({
+  server: optional(serverSectionSchema.extend({ integrations: optional(integrationsSchema) })),
+});
 
 /**
  * Validates the `server:` section of a configuration text (the rest is validated by core's
@@ -93,27 +118,63 @@ export function parseServerSettings(
     subject: 'server configuration',
   });
   const section = document.server ?? {};
-  let bearerToken = section.auth?.bearer_token;
-  const tokenFile = section.auth?.bearer_token_file;
-  if (tokenFile !== undefined) {
+  /** A secret given inline or in a file (relative to the configuration's directory). */
+  const secret = (
+    inline: string | undefined,
+    file: string | undefined,
+    path: string,
+  ): string | undefined => {
+    if (inline !== undefined && file !== undefined)
+      throw new ConfigError(
+        [
+          {
+            file: options.file,
+            path,
+            message: `at most one of ${path.split('.').pop()} and its _file variant`,
+          },
+        ],
+        { subject: 'server configuration' },
+      );
+    if (file === undefined) return inline;
     const base = options.file === undefined ? process.cwd() : dirname(options.file);
-    const path = isAbsolute(tokenFile) ? tokenFile : resolve(base, tokenFile);
+    const resolved = isAbsolute(file) ? file : resolve(base, file);
     const fail = (message: string, cause?: unknown) =>
-      new ConfigError([{ file: options.file, path: 'server.auth.bearer_token_file', message }], {
+      new ConfigError([{ file: options.file, path: `${path}_file`, message }], {
         subject: 'server configuration',
         cause,
       });
+    let value: string;
     try {
-      bearerToken = readFileSync(path, 'utf8').trim();
+      value = readFileSync(resolved, 'utf8').trim();
     } catch (error) {
-      throw fail(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, error);
+      throw fail(
+        `cannot read ${resolved}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        error,
+      );
     }
-    if (bearerToken === '') throw fail(`${path} is empty`);
-  }
+    if (value === '') throw fail(`${resolved} is empty`);
+    return value;
+  };
+  const bearerToken = secret(
+    section.auth?.bearer_token,
+    section.auth?.bearer_token_file,
+    'server.auth.bearer_token',
+  );
+  const raw = (section.integrations ?? {}) as Record<string, string | undefined>;
+  const integration = (name: string) =>
+    secret(raw[name], raw[`${name}_file`], `server.integrations.${name}`);
+  const integrations: IntegrationSecrets = {};
+  const slack = integration('slack_signing_secret');
+  if (slack) integrations.slackSigningSecret = slack;
+  const pagerduty = integration('pagerduty_webhook_secret');
+  if (pagerduty) integrations.pagerdutyWebhookSecret = pagerduty;
+  const ack = integration('ack_link_secret');
+  if (ack) integrations.ackLinkSecret = ack;
   return {
     maxRequestBytes: section.max_request_bytes ?? DEFAULT_MAX_REQUEST_BYTES,
     maxAlertsPerRequest: section.max_alerts_per_request ?? DEFAULT_MAX_ALERTS_PER_REQUEST,
     bearerToken,
     externalURL: section.external_url,
+    integrations,
   };
 }

@@ -1,0 +1,282 @@
+// Acknowledge from where people are: the endpoints Twilio (SMS replies), PagerDuty (webhook v3),
+// Slack (interactive buttons) and incident mails (signed links) call. Each checks its vendor's
+// signature over the raw body: an unsigned or badly signed request gets 401 and changes nothing.
+// They are exempt from the bearer token, which those callers cannot send.
+import { PhoenixError } from '@phoenix-alerting/core';
+import type { Notifier } from '@phoenix-alerting/core';
+import { createOnCallSchedule } from '@phoenix-alerting/escalation';
+import type { EscalationEngine } from '@phoenix-alerting/escalation';
+import { verifyAckToken } from '@phoenix-alerting/notifier-email';
+import {
+  parsePagerDutyWebhook,
+  verifyPagerDutySignature,
+} from '@phoenix-alerting/notifier-pagerduty';
+import {
+  SlackRequestError,
+  parseSlackInteraction,
+  verifySlackRequest,
+} from '@phoenix-alerting/notifier-slack';
+import { parseSmsReply, smsReplyResponse } from '@phoenix-alerting/notifier-sms';
+import type { SmsNotifier } from '@phoenix-alerting/notifier-sms';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HttpError } from './context.js';
+import type { ApiContext } from './context.js';
+
+/** Where the acknowledgement endpoints live; the auth hook lets these through. */
+export const INTEGRATIONS_PREFIX = '/api/phoenix/v1/integrations/';
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
+
+function page(reply: FastifyReply, status: number, title: string, body: string) {
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .send(
+      `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>\n`,
+    );
+}
+
+function unauthorized(reply: FastifyReply, what: string) {
+  return reply
+    .status(401)
+    .type('application/json; charset=utf-8')
+    .send({
+      code: 401,
+      message: `${what}: the request's signature is missing or wrong; nothing was changed`,
+    });
+}
+
+export function registerIntegrationRoutes(app: FastifyInstance, context: ApiContext): void {
+  async function engine(): Promise<EscalationEngine> {
+    const runtime = await context.runtime();
+    if (!runtime.escalation) throw new HttpError(404, 'escalation is not configured');
+    return runtime.escalation;
+  }
+
+  /** Acknowledges or resolves; an incident already in that state is left as it is. */
+  async function act(
+    current: EscalationEngine,
+    id: string,
+    action: 'acknowledge' | 'resolve' | 'unacknowledge',
+    by: string,
+  ) {
+    const incident = await current.getIncident(id);
+    if (action === 'resolve' && incident.status === 'resolved') return incident;
+    if (action === 'acknowledge' && incident.status !== 'new') return incident;
+    if (action === 'unacknowledge' && incident.status !== 'acknowledged') return incident;
+    return current[action](id, by);
+  }
+
+  app.register(async (scope) => {
+    // Signatures are computed over the exact bytes sent: keep every body as text.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+
+    scope.post(`${INTEGRATIONS_PREFIX}twilio/sms`, async (request, reply) => {
+      const runtime = await context.runtime();
+      const raw = typeof request.body === 'string' ? request.body : '';
+      const params = Object.fromEntries(new URLSearchParams(raw));
+      const signature = request.headers['x-twilio-signature'];
+      const url = `${runtime.externalURL.replace(/\/+$/, '')}${request.url}`;
+      const sms = runtime.integrations.filter(
+        (notifier: Notifier): notifier is SmsNotifier => notifier.name === 'sms',
+      );
+      let verified = false;
+      if (typeof signature === 'string')
+        for (const notifier of sms)
+          if (await notifier.verifyRequest({ url, params, signature })) verified = true;
+      if (!verified) return unauthorized(reply, 'twilio');
+
+      const twiml = (text: string) =>
+        reply.status(200).type('text/xml').send(smsReplyResponse(text));
+      const current = await engine();
+      let parsed;
+      try {
+        parsed = parseSmsReply(params.Body ?? '');
+      } catch (error) {
+        return twiml((error as Error).message);
+      }
+      let incident;
+      try {
+        incident = await current.findIncidentByNumber(parsed.number);
+      } catch {
+        return twiml(`There is no incident ${parsed.number}.`);
+      }
+      const schedule = createOnCallSchedule(current.config.oncall);
+      const person = incident.paged
+        .map((name) => schedule.person(name))
+        .find((candidate) => candidate?.phone !== undefined && candidate.phone === params.From);
+      if (!person) {
+        request.log.warn(
+          { incident: incident.number },
+          'SMS reply from a number that was not paged',
+        );
+        return twiml(
+          `This number was not paged for incident ${parsed.number}; nothing was changed.`,
+        );
+      }
+      try {
+        const after = await act(current, incident.id, parsed.action, person.name);
+        return twiml(`Incident ${after.number} is ${after.status}.`);
+      } catch (error) {
+        if (PhoenixError.isInstance(error)) return twiml(error.message);
+        throw error;
+      }
+    });
+
+    scope.post(`${INTEGRATIONS_PREFIX}slack/interactions`, async (request, reply) => {
+      const runtime = await context.runtime();
+      const signingSecret = runtime.loaded.settings.integrations.slackSigningSecret;
+      if (!signingSecret)
+        throw new HttpError(
+          404,
+          'Slack interactivity is not configured: set server.integrations.slack_signing_secret',
+        );
+      const raw = typeof request.body === 'string' ? request.body : '';
+      let interaction;
+      try {
+        verifySlackRequest({
+          signingSecret,
+          rawBody: raw,
+          headers: request.headers,
+          now: context.clock.now(),
+        });
+        interaction = parseSlackInteraction(raw);
+      } catch (error) {
+        if (!SlackRequestError.isInstance(error)) throw error;
+        const status = (error as { statusCode?: number }).statusCode ?? 401;
+        if (status === 401) return unauthorized(reply, 'slack');
+        throw new HttpError(status, (error as Error).message);
+      }
+      const current = await engine();
+      // Slack user ids map to people through `teams:` (their `slack:` id).
+      const person = Object.values(current.config.oncall.teams ?? {})
+        .flatMap((team) => team.members)
+        .find((member) => member.slack === interaction.userId);
+      const by = person?.name ?? `slack:${interaction.userId}`;
+      // Slack shows the text of a 200 answer to the person who clicked, ephemerally.
+      try {
+        const incident = await act(current, interaction.incidentId, interaction.action, by);
+        return reply.status(200).send({
+          response_type: 'ephemeral',
+          text: `Incident ${incident.number} is ${incident.status}.`,
+        });
+      } catch (error) {
+        if (PhoenixError.isInstance(error))
+          return reply.status(200).send({ response_type: 'ephemeral', text: error.message });
+        throw error;
+      }
+    });
+
+    scope.post(`${INTEGRATIONS_PREFIX}pagerduty/webhook`, async (request, reply) => {
+      const runtime = await context.runtime();
+      const secret = runtime.loaded.settings.integrations.pagerdutyWebhookSecret;
+      if (!secret)
+        throw new HttpError(
+          404,
+          'PagerDuty webhooks are not configured: set server.integrations.pagerduty_webhook_secret',
+        );
+      const raw = typeof request.body === 'string' ? request.body : '';
+      if (!verifyPagerDutySignature({ secret, rawBody: raw, headers: request.headers }))
+        return unauthorized(reply, 'pagerduty');
+      let event;
+      try {
+        event = parsePagerDutyWebhook(raw);
+      } catch (error) {
+        throw new HttpError(400, (error as Error).message);
+      }
+      const key = event?.dedupKey ?? event?.incidentKey;
+      const action =
+        event?.event === 'acknowledged'
+          ? 'acknowledge'
+          : event?.event === 'resolved'
+            ? 'resolve'
+            : event?.event === 'unacknowledged'
+              ? 'unacknowledge'
+              : undefined;
+      if (!event || !key || !action) return reply.status(202).send({ status: 'ignored' });
+      const current = await engine();
+      const by = `pagerduty:${event.agent?.name ?? event.agent?.id ?? 'unknown'}`;
+      try {
+        const incident = await act(current, key, action, by);
+        return reply.status(200).send({ status: incident.status, incident: incident.number });
+      } catch (error) {
+        // Events of incidents Phoenix did not open (plain Alertmanager receivers) are not ours.
+        if (PhoenixError.isInstance(error) && error.code === 'ERR_NOT_FOUND')
+          return reply.status(202).send({ status: 'ignored' });
+        throw error;
+      }
+    });
+
+    scope.post(`${INTEGRATIONS_PREFIX}email/ack`, async (request, reply) => {
+      const runtime = await context.runtime();
+      const secret = runtime.loaded.settings.integrations.ackLinkSecret;
+      const raw = typeof request.body === 'string' ? request.body : '';
+      const token = new URLSearchParams(raw).get('token') ?? '';
+      if (!secret) throw new HttpError(404, 'email acknowledgement links are not configured');
+      let claims;
+      try {
+        claims = verifyAckToken({ secret, token, now: context.clock.now() });
+      } catch (error) {
+        return page(
+          reply,
+          401,
+          'Link not accepted',
+          `<p>${escapeHtml((error as Error).message)}. Nothing was changed.</p>`,
+        );
+      }
+      const current = await engine();
+      try {
+        const incident = await act(current, claims.incidentId, claims.action, 'email link');
+        return page(reply, 200, `Incident ${incident.number} is ${incident.status}`, '');
+      } catch (error) {
+        if (PhoenixError.isInstance(error))
+          return page(
+            reply,
+            error.code === 'ERR_NOT_FOUND' ? 404 : 409,
+            'Not changed',
+            `<p>${escapeHtml(error.message)}</p>`,
+          );
+        throw error;
+      }
+    });
+  });
+
+  // Mail scanners follow links: GET only shows what the link would do, a button POSTs it.
+  app.get(`${INTEGRATIONS_PREFIX}email/ack`, async (request, reply) => {
+    const runtime = await context.runtime();
+    const secret = runtime.loaded.settings.integrations.ackLinkSecret;
+    if (!secret) throw new HttpError(404, 'email acknowledgement links are not configured');
+    const token = String((request.query as Record<string, unknown>).token ?? '');
+    let claims;
+    try {
+      claims = verifyAckToken({ secret, token, now: context.clock.now() });
+    } catch (error) {
+      return page(
+        reply,
+        401,
+        'Link not accepted',
+        `<p>${escapeHtml((error as Error).message)}.</p>`,
+      );
+    }
+    const current = await engine();
+    const incident = await current.getIncident(claims.incidentId).catch(() => undefined);
+    if (!incident) return page(reply, 404, 'No such incident', '');
+    const verb = claims.action === 'acknowledge' ? 'Acknowledge' : 'Resolve';
+    return page(
+      reply,
+      200,
+      `${verb} incident ${incident.number}?`,
+      `<p>${escapeHtml(incident.title)} — ${escapeHtml(incident.severity)}, ${escapeHtml(incident.status)}</p>` +
+        `<form method="post"><input type="hidden" name="token" value="${escapeHtml(token)}">` +
+        `<button type="submit">${verb}</button></form>`,
+    );
+  });
+}
