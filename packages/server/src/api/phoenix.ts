@@ -50,7 +50,8 @@ export function incidentJson(incident: IncidentRecord, timeline?: IncidentTimeli
       labels: alert.labels,
       annotations: alert.annotations,
       startsAt: iso(alert.startsAt),
-      endsAt: iso(alert.endsAt),
+      // 0 means "no end given" (a firing alert without endsAt): shown as null.
+      endsAt: alert.endsAt ? iso(alert.endsAt) : null,
     })),
     ...(timeline
       ? {
@@ -138,7 +139,8 @@ const bodies = {
     .object({
       rotation: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
       person: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
-      replaces: z.string().min(1).optional(),
+      // `null` too, so that what GET returns can be posted back.
+      replaces: z.string().min(1).nullish(),
       start: timeField,
       end: timeField,
       reason: z.string().optional(),
