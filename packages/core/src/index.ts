@@ -65,7 +65,23 @@ export type {
   GroupStateStore,
   KeyValueStore,
   KeyValueEntry,
+  NotificationAttempt,
+  NotificationAttemptQuery,
+  NotificationAttemptStore,
 } from './store.js';
+export type {
+  EscalationStore,
+  EscalationChanges,
+  EscalationStep,
+  EscalationPage,
+  IncidentRecord,
+  IncidentAction,
+  IncidentTimelineEntry,
+  IncidentQuery,
+  PageUpdate,
+  RotationOverrideRecord,
+  StepCompletion,
+} from './escalation-store.js';
 export { createPipelineEvents } from './events.js';
 export type { PipelineEvents, PipelineEventMap } from './events.js';
 export { createPipeline } from './pipeline.js';
@@ -76,7 +92,7 @@ export { BoundedBatchQueue } from './bounded-queue.js';
 export { createStaticRouter, defaultRouteSettings } from './static-router.js';
 export { createLogger, redactPaths } from './logger.js';
 // Also the default store of a pipeline without one (state is lost on exit), so not only a test kit.
-export { createMemoryStore } from './memory-store.js';
+export { createMemoryStore, createMemoryEscalationStore } from './memory-store.js';
 
 export { parseDuration, formatDuration, durationSchema } from './duration.js';
 export { substituteEnv } from './env.js';
@@ -118,9 +134,45 @@ export type {
   TimeRange,
   InclusiveRange,
 } from './alertmanager-config-time-intervals.js';
-export { yamlBoolean, yamlInt, yamlNumber, yamlString, resolveYamlNumber } from './yaml-schemas.js';
+export {
+  yamlBoolean,
+  yamlInt,
+  yamlNumber,
+  yamlString,
+  yamlOptional,
+  resolveYamlNumber,
+} from './yaml-schemas.js';
 export type { YamlNumber } from './yaml-schemas.js';
 export { alertmanagerScalarDecoding, phoenixSectionKeys } from './alertmanager-config.js';
 export type { Logger } from 'pino';
 export { compileGoRegexp } from './go-regexp.js';
-export { parseOptions } from './parse-options.js';
+export { parseOptions, parseConfigEntry } from './parse-options.js';
+export {
+  parseRetryAfter,
+  scrubSecrets,
+  bodyExcerpt,
+  deliveryFailure,
+  failureFromHttpStatus,
+  describeRequestError,
+  readResponseText,
+} from './delivery-result.js';
+export type { DeliveryFailure } from './delivery-result.js';
+export {
+  httpConfigSchema,
+  httpUrlSchema,
+  tlsConfigSchema,
+  tlsVersions,
+  resolveConfigFile,
+  RequestSetupError,
+  tlsFiles,
+  checkTlsMaterial,
+  readTlsMaterial,
+  rereadTlsMaterial,
+  tlsConnectionOptions,
+  httpConfigSecrets,
+  urlSecrets,
+  readHttpAuthorization,
+} from './http-config.js';
+export type { HttpClientConfig, TlsConfig, TlsVersionName, TlsMaterial } from './http-config.js';
+export { createAttemptDeadline, runLoggedAttempt } from './notifier-attempt.js';
+export type { AttemptDeadline } from './notifier-attempt.js';

@@ -1,5 +1,6 @@
 import type { Alert } from './alert.js';
 import type { Lifecycle } from './plugin.js';
+import type { EscalationStore } from './escalation-store.js';
 import type { Silence } from './silence.js';
 
 /** Active alerts, keyed by fingerprint. Writes are batches: one transaction per call. */
@@ -96,6 +97,55 @@ export interface KeyValueStore {
   list<T = unknown>(namespace: string): Promise<KeyValueEntry<T>[]>;
 }
 
+/** One delivery attempt of a notification to one receiver integration, and its outcome. */
+export interface NotificationAttempt {
+  /** When the attempt ended (ms since epoch). */
+  at: number;
+  groupKey: string;
+  receiver: string;
+  /** `receiver/integration/index`. */
+  integration: string;
+  /** 1 for the first attempt of this delivery. */
+  attempt: number;
+  ok: boolean;
+  /** Why it failed (core's DeliveryFailureReason), when it did. */
+  reason?: string;
+  statusCode?: number;
+  /** What went wrong, free of secrets, when it failed. */
+  message?: string;
+  /** Whether another attempt follows (failures only). */
+  willRetry?: boolean;
+  /** From the first attempt's start to this outcome, in ms (successes only). */
+  latencyMs?: number;
+  firing: number;
+  resolved: number;
+  /** Set when the notification paged people for an incident. */
+  incidentId?: string;
+}
+
+/** Filters of {@link NotificationAttemptStore.list}. */
+export interface NotificationAttemptQuery {
+  groupKey?: string;
+  receiver?: string;
+  integration?: string;
+  incidentId?: string;
+  /** Attempts at or after this time (ms since epoch). */
+  since?: number;
+  /** At most this many, newest first. */
+  limit?: number;
+}
+
+/**
+ * The history of delivery attempts (alertmanager#172: "no notification history"): every attempt
+ * and its result, newest first, kept until `deleteBefore` collects it.
+ */
+export interface NotificationAttemptStore {
+  append(attempts: readonly NotificationAttempt[]): Promise<void>;
+  list(query?: NotificationAttemptQuery): Promise<NotificationAttempt[]>;
+  /** Removes attempts older than `time`; returns how many. */
+  deleteBefore(time: number): Promise<number>;
+}
+
 /**
  * Everything that must survive a restart lives behind this interface. Implementations:
  * the in-memory store in `@phoenix-alerting/core/testing`, `@phoenix-alerting/store-sqlite`
@@ -108,4 +158,8 @@ export interface Store extends Lifecycle {
   readonly groups: GroupStateStore;
   /** Plugins' small durable state; stores that lack it make such plugins keep state in memory. */
   readonly kv?: KeyValueStore;
+  /** The history of delivery attempts; stores that lack it keep no history. */
+  readonly attempts?: NotificationAttemptStore;
+  /** Incidents, durable escalation timers, the page outbox and rotation overrides. */
+  readonly escalation?: EscalationStore;
 }

@@ -28,5 +28,7 @@ export type {
   StoreUnderTest,
 } from './store-conformance.js';
 export { describeDocSnippets, docSnippets, runDocSnippet } from './doc-snippets.js';
-export type { DocSnippet, TestRegistrar } from './doc-snippets.js';
+export type { DocSnippet, DocSnippetOptions, TestRegistrar } from './doc-snippets.js';
 export { describeEscalationStoreConformance } from './escalation-store-conformance.js';
+export { createSelfSignedCertificate } from './certificates.js';
+export type { SelfSignedCertificate, SelfSignedCertificateOptions } from './certificates.js';

@@ -3,7 +3,7 @@
 // against the built packages.)
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describeDocSnippets, docSnippets, runDocSnippet } from '@phoenix-alerting/core/testing';
+import { describeDocSnippets } from '@phoenix-alerting/core/testing';
 import { parseConfig } from '@phoenix-alerting/core';
 import { describe, expect, it } from 'vitest';
 import { onCallConfigSchema } from './config.js';
@@ -15,24 +15,7 @@ const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
 
 describeDocSnippets(page, packageDir, { describe, it, expect });
 
-describe('README.md "On-call" examples', () => {
-  const lines = readFileSync(readme, 'utf8').split('\n');
-  const first = lines.findIndex((line) => line === '## On-call') + 1;
-  const next = lines.findIndex((line, index) => index >= first && /^## /.test(line));
-  const last = next === -1 ? lines.length : next + 1;
-  const snippets = docSnippets(readme).filter(
-    (snippet) => snippet.line > first && snippet.line < last,
-  );
-
-  it('has an example', () => expect(snippets.length).toBeGreaterThan(0));
-  for (const snippet of snippets) {
-    it(
-      `runs the example at line ${snippet.line}`,
-      () => runDocSnippet(packageDir, readme, snippet),
-      60_000,
-    );
-  }
-});
+describeDocSnippets(readme, packageDir, { describe, it, expect }, { section: 'On-call' });
 
 describe('docs/oncall.md configuration', () => {
   it('documents a YAML configuration that validates and compiles', () => {
