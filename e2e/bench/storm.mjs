@@ -238,7 +238,19 @@ async function runOne(kind, bodies) {
   };
   await sink.close();
   if (profiling) {
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+    // One profile per thread, named CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: the
+    // main thread (id 0) is the event loop; the others are the store's commit worker.
+    const files = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
+    const threadOf = (name) => Number(name.split('.').at(-3));
+    const file = files.find((name) => threadOf(name) === 0) ?? files[0];
+    for (const worker of files.filter((name) => name !== file)) {
+      const summary = summariseCpuProfile(join(profileDir, worker));
+      (result.workerCpuProfiles ??= []).push({
+        thread: threadOf(worker),
+        totalMs: summary.totalMs,
+        byPackage: summary.byPackage.slice(0, 6),
+      });
+    }
     if (file) {
       const saved = join(resultsDir, `storm-phoenix-${today()}.cpuprofile`);
       mkdirSync(resultsDir, { recursive: true });
@@ -278,6 +290,11 @@ function print(result) {
       console.log(`     ${String(row.percent).padStart(5)} %  ${row.selfMs} ms  ${row.frame}`);
       for (const caller of row.calledFrom ?? [])
         console.log(`              ${caller.selfMs} ms from ${caller.caller}`);
+    }
+    for (const worker of result.workerCpuProfiles ?? []) {
+      console.log(`  worker thread ${worker.thread}: ${worker.totalMs} ms sampled`);
+      for (const row of worker.byPackage)
+        console.log(`     ${String(row.percent).padStart(5)} %  ${row.selfMs} ms  ${row.name}`);
     }
   } else if (result.cpuProfile?.error) {
     console.log(`  CPU profile: ${result.cpuProfile.error}`);

@@ -151,9 +151,126 @@ CREATE TABLE responder_attempts (
 CREATE INDEX responder_attempts_by_incident ON responder_attempts (incident_id, started_at);
 `;
 
+const v2 = `
+-- Plugins' small durable state (core KeyValueStore): rule evaluation, health-check counters.
+-- Written synchronously, one transaction per call.
+CREATE TABLE kv (
+  namespace TEXT NOT NULL,            -- one per plugin instance, e.g. rules:<source name>
+  key       TEXT NOT NULL,
+  value     TEXT NOT NULL,            -- JSON
+  PRIMARY KEY (namespace, key)
+) WITHOUT ROWID;
+`;
+
+const v3 = `
+-- The escalation engine's tables as it writes them. No release wrote v1's incidents or
+-- escalation_steps (the engine arrived with this step), so they are replaced, not copied: v1's
+-- incident statuses (triggered/acknowledged/resolved) are not the lifecycle of spec 8.2.
+-- incident_timeline, rotation_overrides and responder_attempts keep their v1 shape.
+DROP TABLE escalation_steps;
+DROP TABLE incidents;
+
+-- One row per incident; data holds the whole record (core IncidentRecord) as JSON, the other
+-- columns are copies of its fields for the queries.
+CREATE TABLE incidents (
+  id          TEXT PRIMARY KEY,       -- UUID
+  number      INTEGER NOT NULL UNIQUE,  -- short number people type (ACK 12)
+  dedup_key   TEXT NOT NULL,          -- receiver/policy/group key
+  status      TEXT NOT NULL CHECK (status IN ('new', 'acknowledged', 'investigating', 'mitigated', 'resolved')),
+  severity    TEXT NOT NULL,
+  receiver    TEXT NOT NULL,
+  policy      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  resolved_at INTEGER,                -- NULL while open
+  data        TEXT NOT NULL           -- JSON
+);
+-- At most one open incident per dedup key, even with several workers.
+CREATE UNIQUE INDEX incidents_open_by_dedup_key ON incidents (dedup_key) WHERE status <> 'resolved';
+CREATE INDEX incidents_by_dedup_key ON incidents (dedup_key, created_at);
+CREATE INDEX incidents_by_created_at ON incidents (created_at, number);
+CREATE INDEX incidents_by_status ON incidents (status, created_at);
+
+-- Durable timers: a pending step is due at due_at and claimed with a lease; a finished step is
+-- kept (done or canceled) so that it can never fire again.
+CREATE TABLE escalation_steps (
+  id          TEXT PRIMARY KEY,       -- incident/round/decision/kind/cycle/level
+  incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL CHECK (kind IN ('level', 'ack-timeout', 'exhausted')),
+  level       INTEGER NOT NULL,       -- 1-based
+  cycle       INTEGER NOT NULL,       -- repeat of the policy, from 0
+  round       INTEGER NOT NULL,       -- reopening of the incident, from 0
+  due_at      INTEGER NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'canceled')),
+  claimed_by  TEXT,                   -- the worker holding the lease
+  lease_until INTEGER,                -- a pending step past it can be claimed again
+  created_at  INTEGER NOT NULL,
+  finished_at INTEGER                 -- NULL while pending
+);
+CREATE INDEX escalation_steps_due ON escalation_steps (due_at) WHERE status = 'pending';
+CREATE INDEX escalation_steps_leased ON escalation_steps (lease_until)
+  WHERE status = 'pending' AND lease_until IS NOT NULL;
+CREATE INDEX escalation_steps_by_incident ON escalation_steps (incident_id, due_at);
+
+-- The page outbox: a page is recorded in the transaction that decides it, then delivered with its
+-- key as the idempotency key, so a crash between delivery and this row's update re-sends the same
+-- page (same key), never a second one.
+CREATE TABLE escalation_pages (
+  key             TEXT PRIMARY KEY,   -- incident/round/decision/kind/cycle/level/channel/person
+  incident_id     TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  channel         TEXT NOT NULL,
+  recipient       TEXT NOT NULL,      -- the person's name
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts        INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  claimed_by      TEXT,
+  lease_until     INTEGER,
+  notification    TEXT NOT NULL,      -- JSON: the IncidentNotification to deliver
+  created_at      INTEGER NOT NULL,
+  finished_at     INTEGER,
+  last_error      TEXT
+);
+CREATE INDEX escalation_pages_due ON escalation_pages (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX escalation_pages_leased ON escalation_pages (lease_until)
+  WHERE status = 'pending' AND lease_until IS NOT NULL;
+CREATE INDEX escalation_pages_by_incident ON escalation_pages (incident_id);
+
+-- Counters, e.g. the last incident number.
+CREATE TABLE escalation_counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+// The history of delivery attempts: every attempt and its outcome (core's NotificationAttempt).
+const v4 = `
+CREATE TABLE notification_attempts (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  at          INTEGER NOT NULL,       -- when the attempt ended
+  group_key   TEXT NOT NULL,
+  receiver    TEXT NOT NULL,
+  integration TEXT NOT NULL,          -- receiver/integration/index
+  attempt     INTEGER NOT NULL,       -- 1 for the first attempt of a delivery
+  ok          INTEGER NOT NULL,       -- 1 delivered, 0 failed
+  reason      TEXT,                   -- failure reason (client, server, rate-limited…)
+  status_code INTEGER,
+  message     TEXT,                   -- what went wrong, free of secrets
+  will_retry  INTEGER,                -- failures: 1 when another attempt follows
+  latency_ms  INTEGER,                -- successes: from the first attempt's start
+  firing      INTEGER NOT NULL,
+  resolved    INTEGER NOT NULL,
+  incident_id TEXT                    -- set for pages of an incident
+);
+CREATE INDEX notification_attempts_by_at ON notification_attempts (at);
+CREATE INDEX notification_attempts_by_group ON notification_attempts (group_key, at);
+`;
+
 /** The schema, oldest first. Append to change it; never edit a released step. */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'alerts, silences, notification log, groups, escalation', sql: v1 },
+  { version: 2, name: 'kv: key-value state of plugins', sql: v2 },
+  { version: 3, name: 'escalation: incidents, steps, page outbox', sql: v3 },
+  { version: 4, name: 'notification attempts: the delivery history', sql: v4 },
 ];
 
 /** The schema version this package writes. */

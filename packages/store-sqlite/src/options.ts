@@ -51,7 +51,17 @@ export const sqliteStoreOptionsSchema = z
      * survive `kill -9` but the last ones may roll back on power loss. See the README.
      */
     synchronous: z.enum(['full', 'normal']).optional(),
-    /** How long (ms) a statement waits for a lock held by another connection. Default 5000. */
+    /**
+     * Where write-behind batches are committed. `worker` (default): a worker thread with its own
+     * connection to the file, so the event loop only hands the batch over and SQLite's work and
+     * fsync run beside it. `main`: the event loop's own connection (the only choice for `:memory:`,
+     * which a second connection cannot open, and its default).
+     */
+    commitThread: z.enum(['worker', 'main']).optional(),
+    /**
+     * How long (ms) a statement waits for a lock held by another connection (the commit worker's
+     * included). Default 5000.
+     */
     busyTimeoutMs: z.number().int().nonnegative().optional(),
     /** Drives the flush timer and tells when a flush is due. Default: the system clock. */
     clock: z.custom<Clock>(isClock, 'expected a Clock (now, setTimeout, clearTimeout)').optional(),
@@ -66,6 +76,10 @@ export const sqliteStoreOptionsSchema = z
   .strict()
   .refine((options) => (options.path === undefined) !== (options.directory === undefined), {
     message: 'set exactly one of "path" and "directory"',
+  })
+  .refine((options) => options.path !== ':memory:' || options.commitThread !== 'worker', {
+    message: 'a :memory: database has no file a worker could open: use "main" (its default)',
+    path: ['commitThread'],
   })
   .refine(
     (options) =>
@@ -85,6 +99,7 @@ export interface ResolvedSqliteStoreOptions {
   batchFlushIntervalMs: number;
   maxBufferedWrites: number;
   synchronous: 'full' | 'normal';
+  commitThread: 'worker' | 'main';
   busyTimeoutMs: number;
   clock: Clock | undefined;
   logger: SqliteStoreLogger | undefined;
@@ -103,6 +118,7 @@ export function parseSqliteStoreOptions(options: unknown): ResolvedSqliteStoreOp
     batchFlushIntervalMs: data.batchFlushIntervalMs ?? 100,
     maxBufferedWrites: data.maxBufferedWrites ?? data.maxBufferedAlertWrites ?? 10_000,
     synchronous: data.synchronous ?? 'full',
+    commitThread: data.commitThread ?? (data.path === ':memory:' ? 'main' : 'worker'),
     busyTimeoutMs: data.busyTimeoutMs ?? 5_000,
     clock: data.clock,
     logger: data.logger,

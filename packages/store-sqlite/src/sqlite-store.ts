@@ -1,7 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { PhoenixError, createLogger, systemClock } from '@phoenix-alerting/core';
-import type { PluginContext, StopOptions, Store, TimerHandle } from '@phoenix-alerting/core';
+import type {
+  EscalationStore,
+  NotificationAttemptStore,
+  KeyValueStore,
+  PluginContext,
+  StopOptions,
+  Store,
+} from '@phoenix-alerting/core';
 import Database from 'better-sqlite3';
+import { createInlineCommitter, createWorkerCommitter } from './committer.js';
+import { createSqliteEscalationStore } from './escalation-store.js';
+import { createSqliteAttemptStore } from './attempt-store.js';
+import { createSqliteKeyValueStore } from './kv-store.js';
 import { migrate } from './migrations.js';
 import { parseSqliteStoreOptions } from './options.js';
 import type {
@@ -26,11 +37,14 @@ import {
   upsertSql,
 } from './rows.js';
 import type { AlertRow, GroupRow, LogRow, SilenceRow } from './rows.js';
-import { WriteBuffer, logKey, overlay } from './write-buffer.js';
-import type { PendingWrites } from './write-buffer.js';
+import { WriteBehind } from './write-behind.js';
+import { logKey, overlay } from './write-buffer.js';
+import type { PendingWrites, WriteBuffer } from './write-buffer.js';
 
 /** Counters of the store, for metrics. */
 export interface SqliteStoreStats extends PendingWrites {
+  /** Where write-behind batches are committed (the `commitThread` option). */
+  commitThread: 'worker' | 'main';
   /** Write-behind flushes committed: one transaction each, for all three kinds together. */
   flushes: number;
   /** Alert writes those transactions committed. */
@@ -41,7 +55,10 @@ export interface SqliteStoreStats extends PendingWrites {
   flushedLogWrites: number;
   /** Flushes that failed; their writes stayed buffered and were retried. */
   failedFlushes: number;
-  /** Write transactions committed: the flushes, and each silence write and expiry collection. */
+  /**
+   * Write transactions committed: the flushes, and each silence write, `kv` write and expiry
+   * collection.
+   */
   commits: number;
 }
 
@@ -52,20 +69,32 @@ export interface SqliteStoreStats extends PendingWrites {
  * Durability (the README's table has the details):
  * - `alerts.upsert`/`delete`, `groups.put`/`delete` and `notificationLog.put` are written behind.
  *   They resolve once accepted into an in-memory buffer that `get` and `list` read through, and
- *   everything accepted within `batchFlushIntervalMs` is committed in one transaction: by the
- *   timer, or, when the timer runs late on a busy event loop, by the first write that finds the
- *   last flush an interval old. A `kill -9` loses at most the writes of that last interval:
+ *   everything accepted within `batchFlushIntervalMs` is handed over as one batch, committed in one
+ *   transaction by a worker thread with its own connection (`commitThread`): by the timer, or,
+ *   when the timer runs late on a busy event loop, by the first write that finds the last flush an
+ *   interval old. Reads see a batch until its commit is confirmed. A `kill -9` loses at most the
+ *   writes of that last interval and of a batch still being committed:
  *   Prometheus re-sends firing alerts; a group resumes from its previous state, its timer off by
  *   about one interval; a notification whose log entry was lost may be sent again, with the same
  *   idempotency key, so a receiver that honours the key drops the duplicate.
- * - `silences.upsert` and both `deleteExpiredBefore` are committed before they resolve (expiry of
- *   the log commits the buffer first), because a lost silence is a page the user was told was
- *   suppressed.
+ * - `silences.upsert`, `kv` writes and both `deleteExpiredBefore` are committed on the main
+ *   connection before they resolve (expiry of the log commits the buffer first), because a lost
+ *   silence is a page the user was told was suppressed. They wait (`busyTimeoutMs`) while the
+ *   worker holds the write lock.
  */
 export interface SqliteStore extends Store {
+  /** Plugins' small state in the `kv` table: each `put` and `delete` commits before it resolves. */
+  readonly kv: KeyValueStore;
+  /** Incidents, escalation steps, the page outbox and overrides: every call commits before it resolves. */
+  readonly escalation: EscalationStore;
+  /** The history of delivery attempts: each `append` commits before it resolves. */
+  readonly attempts: NotificationAttemptStore;
   /** The database file. */
   readonly path: string;
-  /** Commits the buffered writes now, in one transaction. */
+  /**
+   * Commits the buffered writes now, in one transaction, after the batch in flight; resolves once
+   * committed. On failure it rejects and the writes stay buffered (and are retried).
+   */
   flush(): Promise<void>;
   stats(): SqliteStoreStats;
   /** Adopts the pipeline's logger when the options gave none. The database is already open. */
@@ -119,20 +148,18 @@ function openDatabase(settings: ResolvedSqliteStoreOptions, now: number): Databa
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const settings = parseSqliteStoreOptions(options);
   const clock = settings.clock ?? systemClock;
-  const intervalMs = settings.batchFlushIntervalMs;
   let logger: SqliteStoreLogger | undefined = settings.logger;
+  // The main connection: reads, and the synchronous writes (silences, kv, expiry collection).
+  // Write-behind batches go through the committer, on a second connection in a worker thread.
   const db = openDatabase(settings, clock.now());
 
   const sql = {
-    upsertAlert: db.prepare(upsertSql('alerts', alertColumns, 'fingerprint')),
-    deleteAlert: db.prepare('DELETE FROM alerts WHERE fingerprint = ?'),
     getAlert: db.prepare(`SELECT ${alertColumns} FROM alerts WHERE fingerprint = ?`).raw(),
     listAlerts: db.prepare(`SELECT ${alertColumns} FROM alerts`).raw(),
     upsertSilence: db.prepare(upsertSql('silences', silenceColumns, 'id')),
     getSilence: db.prepare(`SELECT ${silenceColumns} FROM silences WHERE id = ?`).raw(),
     listSilences: db.prepare(`SELECT ${silenceColumns} FROM silences`).raw(),
     expireSilences: db.prepare('DELETE FROM silences WHERE ends_at < ?'),
-    putLog: db.prepare(upsertSql('notification_log', logColumns, 'group_key, integration')),
     getLog: db
       .prepare(`SELECT ${logColumns} FROM notification_log WHERE group_key = ? AND integration = ?`)
       .raw(),
@@ -141,112 +168,50 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       .prepare(`SELECT ${logColumns} FROM notification_log WHERE group_key = ?`)
       .raw(),
     expireLog: db.prepare('DELETE FROM notification_log WHERE expires_at < ?'),
-    putGroup: db.prepare(upsertSql('aggregation_groups', groupColumns, 'group_key')),
-    deleteGroup: db.prepare('DELETE FROM aggregation_groups WHERE group_key = ?'),
     listGroups: db.prepare(`SELECT ${groupColumns} FROM aggregation_groups`).raw(),
   };
-  const writeBuffer = db.transaction((writes: WriteBuffer) => {
-    for (const [fingerprint, row] of writes.alerts) {
-      if (row) sql.upsertAlert.run(row);
-      else sql.deleteAlert.run(fingerprint);
-    }
-    for (const [groupKey, row] of writes.groups) {
-      if (row) sql.putGroup.run(row);
-      else sql.deleteGroup.run(groupKey);
-    }
-    for (const row of writes.log.values()) sql.putLog.run(row);
-  });
 
-  const buffer = new WriteBuffer();
-  let timer: TimerHandle | undefined;
-  // When the buffer was last committed or tried (opening counts): a write that finds this at least
-  // an interval old commits at once, so a late timer on a busy event loop cannot widen the window.
-  let lastFlushAt = clock.now();
   let closed = false;
   let stopped: Promise<void> | undefined;
-  const counters = {
-    flushes: 0,
-    flushedAlertWrites: 0,
-    flushedGroupWrites: 0,
-    flushedLogWrites: 0,
-    failedFlushes: 0,
-    commits: 0,
-  };
+  /** Synchronous write transactions on the main connection. */
+  let directCommits = 0;
 
   const log = (): SqliteStoreLogger => (logger ??= createLogger({ name: 'store-sqlite' }));
   const assertOpen = (): void => {
     if (closed) throw new PhoenixError('ERR_STORE', `the SQLite store ${settings.file} is stopped`);
   };
 
-  function commit(writes: WriteBuffer): void {
-    writeBuffer(writes);
-    counters.flushes++;
-    counters.commits++;
-    counters.flushedAlertWrites += writes.alerts.size;
-    counters.flushedGroupWrites += writes.groups.size;
-    counters.flushedLogWrites += writes.log.size;
-  }
-
-  /** Arms the timer for when the buffer falls due: an interval after the last flush. */
-  function arm(now: number): void {
-    // Never longer than an interval, even if the wall clock went back since the last flush.
-    const delayMs = Math.min(intervalMs, Math.max(0, lastFlushAt + intervalMs - now));
-    if (timer === undefined && !closed) timer = clock.setTimeout(onTimer, delayMs);
-  }
-
-  function onTimer(): void {
-    timer = undefined;
-    flushInBackground();
-  }
-
-  /** Commits the buffer in one transaction; on failure it stays buffered and the timer re-arms. */
-  function flushPending(now = clock.now()): void {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timer = undefined;
-    if (buffer.size === 0) return;
-    lastFlushAt = now;
-    try {
-      commit(buffer);
-    } catch (error) {
-      counters.failedFlushes++;
-      arm(lastFlushAt);
-      throw error;
-    }
-    buffer.clear();
-  }
-
-  /** A flush nobody waits for (timer, or a write that found it due): failures are logged. */
-  function flushInBackground(now?: number): void {
-    try {
-      flushPending(now);
-    } catch (error) {
+  const committer =
+    settings.commitThread === 'worker'
+      ? createWorkerCommitter(settings)
+      : createInlineCommitter(db);
+  const writeBehind = new WriteBehind({
+    intervalMs: settings.batchFlushIntervalMs,
+    maxBufferedWrites: settings.maxBufferedWrites,
+    clock,
+    committer,
+    assertOpen,
+    onBackgroundFailure: (error, pending) =>
       log().error(
-        { err: error, file: settings.file, ...buffer.counts() },
+        { err: error, file: settings.file, ...pending },
         'store-sqlite: writing buffered writes failed; retrying',
-      );
-    }
-  }
+      ),
+  });
 
-  /**
-   * Takes a call's writes into the buffer, or commits them at once as their own transaction when
-   * the interval is 0. Their rows are already checked, so `apply` cannot fail half-way.
-   */
-  function accept(count: number, apply: (writes: WriteBuffer) => void): void {
-    if (count === 0) return;
-    if (intervalMs === 0) {
-      const writes = new WriteBuffer();
-      apply(writes);
-      commit(writes);
-      return;
+  /** The newest buffered write of `key`: a row, `null` for a delete, undefined for none. */
+  function buffered<Row>(
+    kind: (writes: WriteBuffer) => ReadonlyMap<string, Row | null>,
+    key: string,
+  ): Row | null | undefined {
+    const layers = writeBehind.layers;
+    for (let index = layers.length - 1; index >= 0; index--) {
+      const row = kind(layers[index]!).get(key);
+      if (row !== undefined) return row;
     }
-    // Full: write the buffer before taking more. If that fails the call rejects and nothing of it
-    // was accepted, so the caller knows to retry: never a silent drop.
-    const now = clock.now();
-    if (buffer.size >= settings.maxBufferedWrites) flushPending(now);
-    apply(buffer);
-    if (now - lastFlushAt >= intervalMs) flushInBackground(now);
-    else arm(now);
+    return undefined;
   }
+  const layersOf = <Row>(kind: (writes: WriteBuffer) => ReadonlyMap<string, Row | null>) =>
+    writeBehind.layers.map(kind);
 
   function checked<T, Row extends unknown[]>(
     items: readonly T[],
@@ -265,7 +230,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   function synchronous<T>(write: () => T): T {
     assertOpen();
     const result = write();
-    counters.commits++;
+    directCommits++;
     return result;
   }
 
@@ -274,27 +239,31 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     alerts: {
       async upsert(alerts) {
         const rows = checked(alerts, alertToRow, alertColumns, 'alerts.upsert');
-        accept(rows.length, (writes) => {
+        await writeBehind.accept(rows.length, (writes) => {
           for (const row of rows) writes.alerts.set(row[0], row);
         });
       },
       async delete(fingerprints) {
         assertOpen();
-        accept(fingerprints.length, (writes) => {
+        await writeBehind.accept(fingerprints.length, (writes) => {
           for (const fingerprint of fingerprints) writes.alerts.set(fingerprint, null);
         });
       },
       async get(fingerprint) {
         assertOpen();
-        const buffered = buffer.alerts.get(fingerprint);
-        if (buffered !== undefined) return buffered === null ? undefined : rowToAlert(buffered);
+        const hit = buffered((writes) => writes.alerts, fingerprint);
+        if (hit !== undefined) return hit === null ? undefined : rowToAlert(hit);
         const row = sql.getAlert.get(fingerprint) as AlertRow | undefined;
         return row && rowToAlert(row);
       },
       async list() {
         assertOpen();
         const rows = sql.listAlerts.all() as AlertRow[];
-        return overlay(rows, buffer.alerts, (row) => row[0]).map(rowToAlert);
+        return overlay(
+          rows,
+          layersOf((writes) => writes.alerts),
+          (row) => row[0],
+        ).map(rowToAlert);
       },
     },
     silences: {
@@ -319,13 +288,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       async get(groupKey, integration) {
         assertOpen();
         const row =
-          buffer.log.get(logKey(groupKey, integration)) ??
+          buffered((writes) => writes.log, logKey(groupKey, integration)) ?? // never a delete
           (sql.getLog.get(groupKey, integration) as LogRow | undefined);
-        return row && rowToLogEntry(row);
+        return row ? rowToLogEntry(row) : undefined;
       },
       async put(entries) {
         const rows = checked(entries, logEntryToRow, logColumns, 'notificationLog.put');
-        accept(rows.length, (writes) => {
+        await writeBehind.accept(rows.length, (writes) => {
           for (const row of rows) writes.log.set(logKey(row[0], row[1]), row);
         });
       },
@@ -336,7 +305,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         ) as LogRow[];
         return overlay(
           rows,
-          buffer.log,
+          layersOf((writes) => writes.log),
           (row) => logKey(row[0], row[1]),
           (row) => groupKey === undefined || row[0] === groupKey,
         ).map(rowToLogEntry);
@@ -345,50 +314,63 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         assertOpen();
         // Commit the buffer first, so that the count is right and a buffered entry that has
         // expired is collected too.
-        flushPending();
+        await writeBehind.flush();
         return synchronous(() => sql.expireLog.run(time).changes);
       },
     },
     groups: {
       async put(states) {
         const rows = checked(states, groupToRow, groupColumns, 'groups.put');
-        accept(rows.length, (writes) => {
+        await writeBehind.accept(rows.length, (writes) => {
           for (const row of rows) writes.groups.set(row[0], row);
         });
       },
       async delete(groupKeys) {
         assertOpen();
-        accept(groupKeys.length, (writes) => {
+        await writeBehind.accept(groupKeys.length, (writes) => {
           for (const groupKey of groupKeys) writes.groups.set(groupKey, null);
         });
       },
       async list() {
         assertOpen();
         const rows = sql.listGroups.all() as GroupRow[];
-        return overlay(rows, buffer.groups, (row) => row[0]).map(rowToGroup);
+        return overlay(
+          rows,
+          layersOf((writes) => writes.groups),
+          (row) => row[0],
+        ).map(rowToGroup);
       },
     },
+    // Synchronous stores (kv, and the like) run their own transactions on the main connection,
+    // `db`: they take it with `assertOpen` and a hook that counts their commits.
+    kv: createSqliteKeyValueStore(db, assertOpen, () => directCommits++),
+    escalation: createSqliteEscalationStore(db, assertOpen, () => directCommits++),
+    attempts: createSqliteAttemptStore(db, assertOpen, () => directCommits++),
     async flush() {
       assertOpen();
-      flushPending();
+      await writeBehind.flush();
     },
-    stats: () => ({ ...buffer.counts(), ...counters }),
+    stats: () => ({
+      ...writeBehind.counts(),
+      commitThread: settings.commitThread,
+      ...writeBehind.counters,
+      commits: writeBehind.counters.flushes + directCommits,
+    }),
     start(context) {
       assertOpen();
       if (settings.logger === undefined && context?.logger) logger = context.logger;
     },
     stop() {
       stopped ??= (async () => {
+        closed = true;
         let failure: unknown;
-        const pending = buffer.counts();
+        const pending = writeBehind.counts();
         try {
-          flushPending();
+          await writeBehind.close();
         } catch (error) {
           failure = error;
         }
-        if (timer !== undefined) clock.clearTimeout(timer);
-        closed = true;
-        buffer.clear();
+        await committer.close();
         try {
           db.pragma('optimize'); // SQLite's advice before closing; refreshes planner statistics
         } catch {

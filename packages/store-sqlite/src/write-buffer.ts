@@ -1,6 +1,20 @@
 // The write-behind buffer: the latest accepted write per key of the alerts, the aggregation groups
 // and the notification log, which one transaction commits. Reads lay it over the committed rows.
+import { alertColumns, groupColumns, logColumns, upsertSql } from './rows.js';
 import type { AlertRow, GroupRow, LogRow } from './rows.js';
+
+/**
+ * The statements a flush runs. A batch goes to the committer as ops: pairs of a statement's index
+ * and its parameters (a row, or the key of a delete); see {@link WriteBuffer.toOps}.
+ */
+export const writeStatements: readonly string[] = [
+  upsertSql('alerts', alertColumns, 'fingerprint'),
+  'DELETE FROM alerts WHERE fingerprint = ?',
+  upsertSql('aggregation_groups', groupColumns, 'group_key'),
+  'DELETE FROM aggregation_groups WHERE group_key = ?',
+  upsertSql('notification_log', logColumns, 'group_key, integration'),
+];
+const [UPSERT_ALERT, DELETE_ALERT, PUT_GROUP, DELETE_GROUP, PUT_LOG] = [0, 1, 2, 3, 4];
 
 /** Buffered writes per kind, for `stats()` and the logs. */
 export interface PendingWrites {
@@ -39,6 +53,29 @@ export class WriteBuffer {
     };
   }
 
+  /** The buffer as ops for a committer: alerts, then group states, then log entries. */
+  toOps(): unknown[] {
+    const ops: unknown[] = [];
+    for (const [fingerprint, row] of this.alerts) {
+      if (row) ops.push(UPSERT_ALERT, row);
+      else ops.push(DELETE_ALERT, fingerprint);
+    }
+    for (const [groupKey, row] of this.groups) {
+      if (row) ops.push(PUT_GROUP, row);
+      else ops.push(DELETE_GROUP, groupKey);
+    }
+    for (const row of this.log.values()) ops.push(PUT_LOG, row);
+    return ops;
+  }
+
+  /** Takes `newer`'s writes over this buffer's (a failed batch taking the writes made since). */
+  absorb(newer: WriteBuffer): this {
+    for (const [key, row] of newer.alerts) this.alerts.set(key, row);
+    for (const [key, row] of newer.groups) this.groups.set(key, row);
+    for (const [key, row] of newer.log) this.log.set(key, row);
+    return this;
+  }
+
   clear(): void {
     this.alerts.clear();
     this.groups.clear();
@@ -47,18 +84,30 @@ export class WriteBuffer {
 }
 
 /**
- * Committed rows with the buffered writes of the same keys laid over them: a buffered row
- * replaces its committed one, a buffered delete hides it, and buffered rows that `include` accepts
- * are added.
+ * Committed rows with buffered writes of the same keys laid over them, `layers` oldest first (the
+ * batch being committed, then the buffer): a buffered row replaces its committed one, a buffered
+ * delete hides it, the newest layer wins, and buffered rows that `include` accepts are added.
  */
 export function overlay<Row>(
   committed: Row[],
-  buffered: ReadonlyMap<string, Row | null>,
+  layers: readonly ReadonlyMap<string, Row | null>[],
   key: (row: Row) => string,
   include: (row: Row) => boolean = () => true,
 ): Row[] {
-  if (buffered.size === 0) return committed;
-  const rows = committed.filter((row) => !buffered.has(key(row)));
-  for (const row of buffered.values()) if (row !== null && include(row)) rows.push(row);
+  const active = layers.filter((layer) => layer.size > 0);
+  if (active.length === 0) return committed;
+  const rows = committed.filter((row) => !active.some((layer) => layer.has(key(row))));
+  if (active.length === 1) {
+    for (const row of active[0]!.values()) if (row !== null && include(row)) rows.push(row);
+    return rows;
+  }
+  const seen = new Set<string>();
+  for (const layer of active.reverse()) {
+    for (const [rowKey, row] of layer) {
+      if (seen.has(rowKey)) continue;
+      seen.add(rowKey);
+      if (row !== null && include(row)) rows.push(row);
+    }
+  }
   return rows;
 }

@@ -5,7 +5,15 @@ import { createLogger } from '../logger.js';
 import type { Alert } from '../alert.js';
 import type { PluginContext, StopOptions } from '../plugin.js';
 import type { Silence } from '../silence.js';
-import type { GroupState, NotificationLogEntry, Store } from '../store.js';
+import type {
+  GroupState,
+  KeyValueEntry,
+  KeyValueStore,
+  NotificationAttempt,
+  NotificationAttemptStore,
+  NotificationLogEntry,
+  Store,
+} from '../store.js';
 import { buildAlert } from './builders.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -117,7 +125,8 @@ function group(groupKey: string, overrides: Partial<GroupState> = {}): GroupStat
 /**
  * Registers the Store conformance tests under `describe('Store conformance: <name>')`: every
  * method's round-trip, replace and delete semantics, expiry collection, list filtering and copy
- * semantics, and, when `makeStore` gives `reopen`, that all of it survives a stop and reopen.
+ * semantics, and, when `makeStore` gives `reopen`, that all of it survives a stop and reopen. The
+ * `kv` cases run when the store has the optional `kv` and are skipped otherwise.
  *
  * ```ts
  * import { describe, expect, it } from 'vitest';
@@ -147,6 +156,8 @@ export function describeStoreConformance(
     title: string,
     body: (store: Store, harness: Harness) => Promise<void>,
     needsReopen = false,
+    /** Why the store cannot run the test (an optional part is missing), or undefined. */
+    unsupported?: (store: Store) => string | undefined,
   ): void {
     it(title, async (testContext) => {
       const subject = await makeStore();
@@ -154,6 +165,11 @@ export function describeStoreConformance(
       try {
         if (needsReopen && !subject.reopen) {
           testContext.skip?.('makeStore gives no reopen: this store does not persist');
+          return;
+        }
+        const missing = unsupported?.(subject.store);
+        if (missing !== undefined) {
+          testContext.skip?.(missing);
           return;
         }
         await subject.store.start?.(context(subject.store));
@@ -429,6 +445,154 @@ export function describeStoreConformance(
       });
     });
 
+    describe('kv', () => {
+      /** A `run` for the optional key-value store: skipped at run time for stores without one. */
+      const runKv = (
+        title: string,
+        body: (kv: KeyValueStore, store: Store, harness: Harness) => Promise<void>,
+        needsReopen = false,
+      ): void =>
+        run(
+          title,
+          (store, harness) => body(store.kv!, store, harness),
+          needsReopen,
+          (store) => (store.kv ? undefined : 'this store has no kv'),
+        );
+
+      const ruleState = {
+        state: 'pending',
+        activeAt: T0,
+        labels: { alertname: 'HighLatency', note: 'ünïcødé "quoted" \\ \n' },
+        value: 0.25,
+        keepFiring: null,
+        history: [1, 2, 3],
+        firing: false,
+      };
+
+      runKv('get and list find nothing in a new store', async (kv) => {
+        expect(await kv.get('rules:prometheus', 'HighLatency')).toBeUndefined();
+        expect(await kv.list('rules:prometheus')).toEqual([]);
+      });
+
+      runKv('put round-trips JSON values of every kind', async (kv) => {
+        const entries: KeyValueEntry[] = [
+          { key: 'object', value: ruleState },
+          { key: 'array', value: [ruleState, 'x', 1] },
+          { key: 'string', value: 'ünïcødé' },
+          { key: 'number', value: -1.5 },
+          { key: 'boolean', value: true },
+          { key: 'null', value: null },
+          { key: 'empty', value: {} },
+        ];
+        await kv.put('ns', entries);
+        for (const entry of entries) expect(await kv.get('ns', entry.key)).toEqual(entry.value);
+        expect(await kv.get('ns', 'unknown')).toBeUndefined();
+        expect(await kv.list('ns')).toHaveLength(entries.length);
+      });
+
+      runKv('put replaces the value of a key, the last of a call winning', async (kv) => {
+        await kv.put('ns', [{ key: 'rule', value: { state: 'pending', activeAt: T0 } }]);
+        await kv.put('ns', [
+          { key: 'rule', value: { state: 'firing' } },
+          { key: 'rule', value: { state: 'inactive' } },
+        ]);
+        await kv.put('ns', []);
+        expect(await kv.get('ns', 'rule')).toEqual({ state: 'inactive' });
+        expect(await kv.list('ns')).toEqual([{ key: 'rule', value: { state: 'inactive' } }]);
+      });
+
+      runKv('delete removes the named keys and ignores unknown ones', async (kv) => {
+        await kv.put('ns', [
+          { key: 'a', value: 1 },
+          { key: 'b', value: 2 },
+          { key: 'c', value: 3 },
+        ]);
+        await kv.delete('ns', ['a', 'c', 'unknown']);
+        await kv.delete('ns', []);
+        await kv.delete('other-namespace', ['b']);
+        expect(await kv.get('ns', 'a')).toBeUndefined();
+        expect(await kv.list('ns')).toEqual([{ key: 'b', value: 2 }]);
+        await kv.put('ns', [{ key: 'a', value: 'back' }]);
+        expect(await kv.get('ns', 'a')).toBe('back');
+      });
+
+      runKv('list returns every entry of a namespace sorted by key', async (kv) => {
+        const keys = ['b', 'a10', 'A', 'a2', 'a', 'z', '0', 'a:b', 'é'];
+        await kv.put(
+          'ns',
+          keys.slice(0, 4).map((key) => ({ key, value: { key } })),
+        );
+        await kv.put(
+          'ns',
+          keys.slice(4).map((key) => ({ key, value: { key } })),
+        );
+        expect(await kv.list('ns')).toEqual(
+          ['0', 'A', 'a', 'a10', 'a2', 'a:b', 'b', 'z', 'é'].map((key) => ({
+            key,
+            value: { key },
+          })),
+        );
+      });
+
+      runKv('namespaces are isolated from each other', async (kv) => {
+        await kv.put('rules:a', [
+          { key: 'HighLatency', value: 'a' },
+          { key: 'only-a', value: 1 },
+        ]);
+        await kv.put('rules:b', [{ key: 'HighLatency', value: 'b' }]);
+        await kv.put('rules', [{ key: 'a', value: 'prefix' }]);
+        expect(await kv.get('rules:a', 'HighLatency')).toBe('a');
+        expect(await kv.get('rules:b', 'HighLatency')).toBe('b');
+        expect(await kv.get('rules:b', 'only-a')).toBeUndefined();
+        await kv.delete('rules:b', ['HighLatency', 'only-a']);
+        expect(await kv.list('rules:b')).toEqual([]);
+        expect(await kv.list('rules:a')).toEqual([
+          { key: 'HighLatency', value: 'a' },
+          { key: 'only-a', value: 1 },
+        ]);
+        expect(await kv.list('rules')).toEqual([{ key: 'a', value: 'prefix' }]);
+      });
+
+      runKv('values are copied in and out', async (kv) => {
+        const original = structuredClone(ruleState);
+        const written = structuredClone(ruleState);
+        await kv.put('ns', [{ key: 'rule', value: written }]);
+        written.labels.alertname = 'mutated';
+        written.history.push(4);
+        const read = (await kv.get<typeof ruleState>('ns', 'rule'))!;
+        read.state = 'mutated';
+        const [listed] = await kv.list<typeof ruleState>('ns');
+        listed!.value.history.length = 0;
+        expect(await kv.get('ns', 'rule')).toEqual(original);
+        expect(await kv.list('ns')).toEqual([{ key: 'rule', value: original }]);
+      });
+
+      runKv(
+        'entries, replacements and deletes survive a stop and reopen',
+        async (kv, _store, harness) => {
+          await kv.put('rules:a', [
+            { key: 'kept', value: ruleState },
+            { key: 'replaced', value: 1 },
+            { key: 'deleted', value: 2 },
+          ]);
+          await kv.put('rules:a', [{ key: 'replaced', value: { now: 3 } }]);
+          await kv.delete('rules:a', ['deleted']);
+          await kv.put('health:b', [{ key: 'kept', value: 'b' }]);
+          const reopened = (await harness.reopen()).kv!;
+          expect(await reopened.list('rules:a')).toEqual([
+            { key: 'kept', value: ruleState },
+            { key: 'replaced', value: { now: 3 } },
+          ]);
+          expect(await reopened.get('health:b', 'kept')).toBe('b');
+          await reopened.put('rules:a', [{ key: 'after', value: true }]);
+          const third = (await harness.reopen()).kv!;
+          expect(await third.get('rules:a', 'after')).toBe(true);
+          expect(await third.list('rules:a')).toHaveLength(3);
+        },
+        true,
+      );
+    });
+
     describe('lifecycle', () => {
       run('stop may be called more than once', async (store) => {
         await store.alerts.upsert([alert('host-1')]);
@@ -507,6 +671,85 @@ export function describeStoreConformance(
             [alert('host-1'), alert('host-2')].sort(byFingerprint),
           );
           expect(await third.silences.list()).toEqual([silence('s-1')]);
+        },
+        true,
+      );
+    });
+
+    describe('attempts', () => {
+      /** A `run` for the optional attempt history: skipped for stores without one. */
+      const runAttempts = (
+        title: string,
+        body: (attempts: NotificationAttemptStore, harness: Harness) => Promise<void>,
+        needsReopen = false,
+      ): void =>
+        run(
+          title,
+          (store, harness) => body(store.attempts!, harness),
+          needsReopen,
+          (store) => (store.attempts ? undefined : 'this store has no attempt history'),
+        );
+
+      const attempt = (
+        at: number,
+        extra: Partial<NotificationAttempt> = {},
+      ): NotificationAttempt => ({
+        at,
+        groupKey: '{}:{alertname="A"}',
+        receiver: 'team-a',
+        integration: 'team-a/webhook/0',
+        attempt: 1,
+        ok: true,
+        latencyMs: 12,
+        firing: 2,
+        resolved: 0,
+        ...extra,
+      });
+
+      runAttempts(
+        'lists attempts newest first, with every field, and filters them',
+        async (attempts) => {
+          const failed = attempt(T0, {
+            ok: false,
+            reason: 'server',
+            statusCode: 503,
+            message: 'HTTP 503: unavailable',
+            willRetry: true,
+            latencyMs: undefined,
+          });
+          delete failed.latencyMs;
+          const sent = attempt(T0 + 1_000, { attempt: 2 });
+          const page = attempt(T0 + 2_000, {
+            groupKey: '{}:{alertname="B"}',
+            receiver: 'oncall',
+            integration: 'oncall/sms/0',
+            incidentId: 'incident-1',
+          });
+          await attempts.append([failed, sent]);
+          await attempts.append([page]);
+          expect(await attempts.list()).toEqual([page, sent, failed]);
+          expect(await attempts.list({ receiver: 'team-a' })).toEqual([sent, failed]);
+          expect(await attempts.list({ groupKey: '{}:{alertname="B"}' })).toEqual([page]);
+          expect(await attempts.list({ integration: 'team-a/webhook/0', limit: 1 })).toEqual([
+            sent,
+          ]);
+          expect(await attempts.list({ incidentId: 'incident-1' })).toEqual([page]);
+          expect(await attempts.list({ since: T0 + 1_000 })).toEqual([page, sent]);
+        },
+      );
+
+      runAttempts('deleteBefore removes old attempts and says how many', async (attempts) => {
+        await attempts.append([attempt(T0), attempt(T0 + 10), attempt(T0 + 20)]);
+        expect(await attempts.deleteBefore(T0 + 15)).toBe(2);
+        expect((await attempts.list()).map((entry) => entry.at)).toEqual([T0 + 20]);
+      });
+
+      runAttempts(
+        'attempts survive a reopen',
+        async (attempts, harness) => {
+          await attempts.append([attempt(T0, { message: 'ünïcødé' })]);
+          const reopened = await harness.reopen();
+          expect(await reopened.attempts!.list()).toEqual([attempt(T0, { message: 'ünïcødé' })]);
         },
         true,
       );

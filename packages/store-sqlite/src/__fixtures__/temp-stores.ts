@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GroupState, NotificationLogEntry, Silence } from '@phoenix-alerting/core';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { defaultDatabaseFileName } from '../options.js';
 import { createSqliteStore } from '../sqlite-store.js';
-import type { SqliteStore } from '../sqlite-store.js';
+import type { SqliteStore, SqliteStoreStats } from '../sqlite-store.js';
 
 export interface TempStores {
   /** This test's directory (a new one for each test). */
@@ -55,6 +55,20 @@ export function useTempStores(): TempStores {
     track,
   };
 }
+
+/** Both places a write-behind batch can be committed; write-behind tests run for each. */
+export const commitThreads = ['worker', 'main'] as const;
+
+/**
+ * Waits until `store.stats()` matches `expected`. A batch handed over (by the timer, a due write or
+ * a full buffer) is committed asynchronously, on the worker thread or in a later microtask; its
+ * answer arrives when the test yields. A match that never comes fails after 10 s.
+ */
+export const statsReach = (store: SqliteStore, expected: Partial<SqliteStoreStats>) =>
+  vi.waitFor(() => expect(store.stats()).toMatchObject(expected), {
+    timeout: 10_000,
+    interval: 2,
+  });
 
 /** Committed rows in `table`, as a peer connection sees them. */
 export const count = (db: Database.Database, table: string): number =>
