@@ -21,3 +21,12 @@ describe('expandTemplateGlobs', () => {
     ).toEqual([template]);
   });
 });
+
+describe('expandTemplateGlobs with a plain path', () => {
+  it('keeps a missing file, so that reading it fails by name', () => {
+    expect(expandTemplateGlobs(['templates/default.tmpl', 'missing.tmpl'], config)).toEqual([
+      `${fixtures}missing.tmpl`,
+      template,
+    ]);
+  });
+});

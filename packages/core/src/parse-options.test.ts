@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { parseOptions } from './parse-options.js';
+import { parseConfigEntry, parseOptions } from './parse-options.js';
 
 const schema = z.strictObject({
   intervalMs: z.number().positive().optional(),
@@ -26,5 +26,21 @@ describe('parseOptions', () => {
     expect(message).toMatch(/^invalid thing options:/);
     expect(issues.map((issue) => issue.path).sort()).toEqual(['', 'intervalMs', 'nested.name']);
     expect(issues.find((issue) => issue.path === '')?.message).toBe('unknown option "bogus"');
+  });
+});
+
+describe('parseConfigEntry', () => {
+  it('parses the input as given and names unknown keys as fields', () => {
+    expect(parseConfigEntry(schema, { intervalMs: 5 }, 'thing config')).toEqual({ intervalMs: 5 });
+    expect(() => parseConfigEntry(schema, undefined, 'thing config')).toThrow(ConfigError);
+    let error: unknown;
+    try {
+      parseConfigEntry(schema, { bogus: 's3cret', other: 1 }, 'thing config');
+    } catch (caught) {
+      error = caught;
+    }
+    const { issues, message } = error as ConfigError;
+    expect(message).toBe('invalid thing config:\n  - unknown field "bogus", "other"');
+    expect(issues).toEqual([{ path: '', message: 'unknown field "bogus", "other"' }]);
   });
 });

@@ -145,3 +145,11 @@ export function yamlString<T extends z.ZodType>(schema: T): Decoded<string | num
 export function yamlString(schema: z.ZodType = z.string()) {
   return z.preprocess<unknown, z.ZodType, string | number | boolean>(decodeString, schema);
 }
+
+/**
+ * An optional field as Alertmanager reads it: an absent key and `key:` (YAML null) are both
+ * undefined; anything else is checked by `schema`.
+ */
+export function yamlOptional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}

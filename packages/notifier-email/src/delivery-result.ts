@@ -1,9 +1,8 @@
 // How one SMTP attempt maps to a DeliveryResult: a 4xx reply or a lost connection may succeed
 // later (retryable); a 5xx reply is a permanent refusal (RFC 5321), except 503 (bad sequence);
-// a refused login is `auth`. Messages are scrubbed of every secret.
-import type { DeliveryResult } from '@phoenix-alerting/core';
-
-export type Failure = Extract<DeliveryResult, { ok: false }>;
+// a refused login is `auth`. Messages are scrubbed of every secret (core's `deliveryFailure`).
+import { deliveryFailure } from '@phoenix-alerting/core';
+import type { DeliveryFailure, DeliveryFailureReason } from '@phoenix-alerting/core';
 
 /** The parts of a nodemailer error that matter here. */
 export interface SmtpError {
@@ -14,31 +13,21 @@ export interface SmtpError {
   permanent?: boolean;
 }
 
-/** Replaces every secret in `text` with `<redacted>`, longest first. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret) out = out.split(secret).join('<redacted>');
-  }
-  return out;
-}
-
-export function failure(
-  reason: Failure['reason'],
+/** A failure whose `statusCode` is the SMTP reply code, when there was one. */
+function failure(
+  reason: DeliveryFailureReason,
   retryable: boolean,
   message: string,
   secrets: readonly string[],
   statusCode?: number,
-): Failure {
-  const result: Failure = { ok: false, retryable, reason, message: scrub(message, secrets) };
-  if (statusCode !== undefined) result.statusCode = statusCode;
-  return result;
+): DeliveryFailure {
+  return deliveryFailure(reason, retryable, message, secrets, { statusCode });
 }
 
 const NETWORK_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'EPROXY', 'ETLS', 'EPROTOCOL']);
 
 /** The outcome of a failed send. `statusCode` is the SMTP reply code, when there was one. */
-export function resultFromSmtpError(error: SmtpError, secrets: readonly string[]): Failure {
+export function resultFromSmtpError(error: SmtpError, secrets: readonly string[]): DeliveryFailure {
   const code = error.responseCode;
   const message = `email: ${error.message ?? String(error)}`.replace(/\s+/g, ' ').trim();
   if (error.code === 'EAUTH' || error.code === 'ENOAUTH') {

@@ -1,12 +1,13 @@
 // Alertmanager 0.25's `email_configs` entry (config/notifiers.go EmailConfig) with its defaults,
 // its checks and the `global.smtp_*` defaults it takes (config/config.go), plus Phoenix's `timeout`.
 import {
-  ConfigError,
   durationSchema,
-  formatPath,
+  tlsConfigSchema,
   yamlBoolean,
+  yamlOptional,
   yamlString,
 } from '@phoenix-alerting/core';
+import type { TlsConfig } from '@phoenix-alerting/core';
 import { z } from 'zod';
 
 /** Alertmanager's default templates of an email entry. */
@@ -15,27 +16,6 @@ export const emailDefaults = {
   text: '',
   subject: '{{ template "email.default.subject" . }}',
 } as const;
-
-/** Prometheus' TLS version names, as Node spells them. */
-export const tlsVersions = {
-  TLS10: 'TLSv1',
-  TLS11: 'TLSv1.1',
-  TLS12: 'TLSv1.2',
-  TLS13: 'TLSv1.3',
-} as const;
-export type TlsVersionName = keyof typeof tlsVersions;
-
-/** `tls_config` (prometheus/common TLSConfig). */
-export interface TlsConfig {
-  ca_file?: string;
-  cert_file?: string;
-  key_file?: string;
-  /** Name checked against the server certificate, and sent as SNI. Default: the smarthost's host. */
-  server_name?: string;
-  insecure_skip_verify: boolean;
-  min_version?: TlsVersionName;
-  max_version?: TlsVersionName;
-}
 
 /** The `global.smtp_*` settings an entry falls back to (core's `GlobalConfig` fits). */
 export interface SmtpGlobals {
@@ -81,36 +61,7 @@ export interface EmailConfig {
 
 export type EmailConfigInput = z.input<typeof emailConfigSchema>;
 
-/** Alertmanager reads an absent key and `key:` (YAML null) alike. */
-function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
-}
-const text = () => optional(yamlString());
-
-const tlsVersionSchema = z.enum(Object.keys(tlsVersions) as [TlsVersionName, ...TlsVersionName[]], {
-  error: (issue) => `unknown TLS version: ${String(issue.input)}`,
-});
-
-const tlsConfigSchema = z
-  .strictObject({
-    ca_file: text(),
-    cert_file: text(),
-    key_file: text(),
-    server_name: text(),
-    insecure_skip_verify: yamlBoolean().optional(),
-    min_version: optional(tlsVersionSchema),
-    max_version: optional(tlsVersionSchema),
-  })
-  .superRefine((tls, context) => {
-    if (Boolean(tls.cert_file) !== Boolean(tls.key_file)) {
-      context.addIssue({
-        code: 'custom',
-        message:
-          'exactly one of key or key_file must be configured when a client certificate is configured',
-        path: [tls.cert_file ? 'key_file' : 'cert_file'],
-      });
-    }
-  });
+const text = () => yamlOptional(yamlString());
 
 /** Go's `strings.Title` as Alertmanager applies it to header names: `reply-to` → `Reply-To`. */
 export function canonicalHeader(name: string): string {
@@ -146,12 +97,12 @@ export function emailConfigSchemaWith(global: SmtpGlobals = {}) {
       auth_password_file: text(),
       auth_secret: text(),
       auth_identity: text(),
-      headers: optional(z.record(z.string(), yamlString())),
+      headers: yamlOptional(z.record(z.string(), yamlString())),
       html: text(),
       text: text(),
       require_tls: yamlBoolean().optional(),
-      tls_config: optional(tlsConfigSchema),
-      timeout: optional(durationSchema),
+      tls_config: yamlOptional(tlsConfigSchema),
+      timeout: yamlOptional(durationSchema),
     })
     .superRefine((c, context) => {
       const issue = (message: string, path: string[] = []) =>
@@ -197,10 +148,7 @@ export function emailConfigSchemaWith(global: SmtpGlobals = {}) {
         html: c.html ?? emailDefaults.html,
         text: c.text ?? emailDefaults.text,
         require_tls: c.require_tls ?? global.smtp_require_tls ?? true,
-        tls_config: {
-          ...c.tls_config,
-          insecure_skip_verify: c.tls_config?.insecure_skip_verify ?? false,
-        },
+        tls_config: c.tls_config ?? { insecure_skip_verify: false },
         timeout: c.timeout ?? 30_000,
       };
       const optionalFields = {
@@ -215,28 +163,9 @@ export function emailConfigSchemaWith(global: SmtpGlobals = {}) {
       for (const [key, value] of Object.entries(optionalFields)) {
         if (value) (config as unknown as Record<string, string>)[key] = value;
       }
-      for (const key of Object.keys(config.tls_config) as (keyof TlsConfig)[]) {
-        if (config.tls_config[key] === undefined) delete config.tls_config[key];
-      }
       return config;
     });
 }
 
 /** Validates an `email_configs` entry without global defaults (it must name smarthost and from). */
 export const emailConfigSchema = emailConfigSchemaWith();
-
-/** Parses or throws one `ConfigError` naming every bad path; values are never quoted. */
-export function parseOrThrow<T>(schema: z.ZodType<T, unknown>, input: unknown, subject: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
-          : issue.message,
-    })),
-    { subject },
-  );
-}

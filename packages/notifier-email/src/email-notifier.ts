@@ -1,9 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigError, formatDuration, systemClock } from '@phoenix-alerting/core';
+import {
+  createAttemptDeadline,
+  deliveryFailure,
+  formatDuration,
+  parseConfigEntry,
+  readTlsMaterial,
+  runLoggedAttempt,
+  systemClock,
+  tlsConnectionOptions,
+  tlsFiles,
+} from '@phoenix-alerting/core';
 import type {
   Clock,
   DeliveryResult,
@@ -18,9 +27,9 @@ import type { SendMailOptions, Transporter } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { failure, resultFromSmtpError } from './delivery-result.js';
+import { resultFromSmtpError } from './delivery-result.js';
 import type { SmtpError } from './delivery-result.js';
-import { emailConfigSchemaWith, parseOrThrow, tlsVersions } from './email-config.js';
+import { emailConfigSchemaWith } from './email-config.js';
 import type { EmailConfig, EmailConfigInput, SmtpGlobals } from './email-config.js';
 import { buildIncidentMail, notificationMessageId } from './incident-mail.js';
 import type { AckLinkOptions } from './incident-mail.js';
@@ -80,7 +89,7 @@ export function createEmailNotifier(
   options: EmailNotifierOptions = {},
 ): EmailNotifier {
   const subject = 'email notifier config';
-  const config = parseOrThrow(emailConfigSchemaWith(options.global), input, subject);
+  const config = parseConfigEntry(emailConfigSchemaWith(options.global), input, subject);
   const configDir = options.configDir ?? process.cwd();
   const path = (file: string) => (isAbsolute(file) ? file : resolve(configDir, file));
   const render = createRenderer({ templates: options.templates, externalURL: options.externalURL });
@@ -88,32 +97,15 @@ export function createEmailNotifier(
   let logger = options.logger ?? silentLogger;
   let stopped = false;
 
+  const tlsMaterial = readTlsMaterial(
+    tlsFiles(config.tls_config, options.configDir),
+    subject,
+    'tls_config',
+  );
   const tls: ConnectionOptions = {
-    rejectUnauthorized: !config.tls_config.insecure_skip_verify,
+    ...tlsConnectionOptions(config.tls_config, tlsMaterial),
     servername: config.tls_config.server_name || config.smarthost.host,
   };
-  for (const [key, file] of [
-    ['ca', config.tls_config.ca_file],
-    ['cert', config.tls_config.cert_file],
-    ['key', config.tls_config.key_file],
-  ] as const) {
-    if (!file) continue;
-    try {
-      tls[key] = readFileSync(path(file), 'utf8');
-    } catch (error) {
-      throw new ConfigError(
-        [
-          {
-            path: `tls_config.${key}_file`,
-            message: `unable to read ${path(file)}: ${String(error)}`,
-          },
-        ],
-        { subject },
-      );
-    }
-  }
-  if (config.tls_config.min_version) tls.minVersion = tlsVersions[config.tls_config.min_version];
-  if (config.tls_config.max_version) tls.maxVersion = tlsVersions[config.tls_config.max_version];
 
   let transport: Transporter | undefined;
   let transportPassword: string | undefined;
@@ -178,7 +170,7 @@ export function createEmailNotifier(
     const fromHeader = renderText(config.headers.From ?? config.from);
     const envelopeFrom = addresses(renderText(config.from))[0];
     if (!envelopeFrom)
-      return failure('client', false, "email: parse 'from' addresses: no address", []);
+      return deliveryFailure('client', false, "email: parse 'from' addresses: no address", []);
     const host = envelopeFrom.split('@')[1] || hostname();
     const extraHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(config.headers)) {
@@ -194,7 +186,8 @@ export function createEmailNotifier(
         .map((recipient) => recipient.email)
         .filter((email): email is string => Boolean(email));
       const to = recipients.length > 0 ? recipients : addresses(renderText(config.to));
-      if (to.length === 0) return failure('client', false, 'email: no recipient address', []);
+      if (to.length === 0)
+        return deliveryFailure('client', false, 'email: no recipient address', []);
       return {
         envelope: { from: envelopeFrom, to },
         from: fromHeader,
@@ -215,7 +208,7 @@ export function createEmailNotifier(
     const set = tmpl!;
     const to = addresses(set.text(config.to));
     if (to.length === 0)
-      return failure('client', false, "email: parse 'to' addresses: no address", []);
+      return deliveryFailure('client', false, "email: parse 'to' addresses: no address", []);
     const html = set.html(config.html);
     const text = set.text(config.text);
     return {
@@ -235,8 +228,8 @@ export function createEmailNotifier(
     notification: Notification,
     { signal, idempotencyKey }: NotifyOptions,
   ): Promise<DeliveryResult> {
-    const canceled = () => failure('canceled', false, 'email: delivery canceled', []);
-    if (stopped) return failure('canceled', false, 'email: notifier stopped', []);
+    const canceled = () => deliveryFailure('canceled', false, 'email: delivery canceled', []);
+    if (stopped) return deliveryFailure('canceled', false, 'email: notifier stopped', []);
     if (signal.aborted) return canceled();
     const secrets = [config.auth_password, config.auth_secret].filter((value): value is string =>
       Boolean(value),
@@ -245,7 +238,7 @@ export function createEmailNotifier(
     try {
       pass = await password();
     } catch (error) {
-      return failure(
+      return deliveryFailure(
         'network',
         true,
         `email: unable to read auth_password_file: ${String(error)}`,
@@ -258,24 +251,24 @@ export function createEmailNotifier(
       mail = await message(notification, idempotencyKey);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      return failure('client', false, `email: failed to template the message: ${why}`, secrets);
+      return deliveryFailure(
+        'client',
+        false,
+        `email: failed to template the message: ${why}`,
+        secrets,
+      );
     }
     if ('ok' in mail) return mail;
     if (signal.aborted) return canceled();
 
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer =
-      config.timeout > 0
-        ? clock.setTimeout(() => {
-            timedOut = true;
-            controller.abort(new Error('email delivery timed out'));
-          }, config.timeout)
-        : undefined;
+    const deadline = createAttemptDeadline(
+      signal,
+      clock,
+      config.timeout,
+      'email delivery timed out',
+    );
     try {
-      const info = (await transportFor(pass).sendMail({ ...mail, signal: controller.signal })) as {
+      const info = (await transportFor(pass).sendMail({ ...mail, signal: deadline.signal })) as {
         rejected?: unknown[];
       };
       if (Array.isArray(info.rejected) && info.rejected.length > 0) {
@@ -286,8 +279,8 @@ export function createEmailNotifier(
       }
       return { ok: true };
     } catch (error) {
-      if (timedOut) {
-        return failure(
+      if (deadline.timedOut) {
+        return deliveryFailure(
           'timeout',
           true,
           `email: no answer within ${formatDuration(config.timeout)}`,
@@ -298,7 +291,7 @@ export function createEmailNotifier(
       const smtp = error as SmtpError;
       if (smtp.code === 'ETLS' && /STARTTLS/i.test(smtp.message ?? '') && config.require_tls) {
         // Alertmanager's wording; retried, as there.
-        return failure(
+        return deliveryFailure(
           'network',
           true,
           `email: 'require_tls' is true (default) but "${config.smarthost.host}:${config.smarthost.port}" does not advertise the STARTTLS extension`,
@@ -307,8 +300,7 @@ export function createEmailNotifier(
       }
       return resultFromSmtpError(smtp, secrets);
     } finally {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   }
 
@@ -322,23 +314,10 @@ export function createEmailNotifier(
       logger = options.logger ?? context.logger;
     },
 
-    async notify(notification, notifyOptions) {
-      const startedAt = clock.now();
-      const result = await attempt(notification, notifyOptions);
-      logger.debug(
-        {
-          receiver: notification.receiver,
-          groupKey: notification.groupKey,
-          ...(notification.incident && { incident: notification.incident.id }),
-          attempt: notifyOptions.attempt,
-          ok: result.ok,
-          statusCode: result.statusCode,
-          ...(!result.ok && { reason: result.reason, error: result.message }),
-          durationMs: clock.now() - startedAt,
-        },
-        result.ok ? 'email: delivered' : 'email: delivery failed',
+    notify(notification, notifyOptions) {
+      return runLoggedAttempt('email', { clock, logger }, notification, notifyOptions, () =>
+        attempt(notification, notifyOptions),
       );
-      return result;
     },
 
     async stop() {

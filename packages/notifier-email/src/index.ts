@@ -6,7 +6,8 @@ export {
   emailDefaults,
   canonicalHeader,
 } from './email-config.js';
-export type { EmailConfig, EmailConfigInput, SmtpGlobals, TlsConfig } from './email-config.js';
+export type { EmailConfig, EmailConfigInput, SmtpGlobals } from './email-config.js';
+export type { TlsConfig } from '@phoenix-alerting/core';
 export { createAckToken, verifyAckToken, AckTokenError } from './ack-token.js';
 export type { AckAction, AckTokenClaims, AckTokenErrorCode } from './ack-token.js';
 export { buildIncidentMail, incidentThreadId, notificationMessageId } from './incident-mail.js';

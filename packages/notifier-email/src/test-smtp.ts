@@ -1,60 +1,21 @@
 // A real SMTP server on 127.0.0.1 (the smtp-server package) for the tests: with or without
-// STARTTLS and AUTH, with a self-signed certificate made by the openssl CLI at test time, keeping
+// STARTTLS and AUTH, with a self-signed certificate made by core's test kit, keeping
 // every message it accepts parsed by mailparser; it can refuse with any reply code, or stall.
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createSelfSignedCertificate } from '@phoenix-alerting/core/testing';
+import type { SelfSignedCertificate } from '@phoenix-alerting/core/testing';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerOptions } from 'smtp-server';
 
-export interface Certificate {
-  key: string;
-  cert: string;
-  certFile: string;
-}
-
-let certificate: Certificate | undefined;
+let certificate: SelfSignedCertificate | undefined;
 
 /** A self-signed certificate for 127.0.0.1 / localhost (made once per test file). */
-export function selfSignedCertificate(): Certificate {
-  if (certificate) return certificate;
-  const dir = mkdtempSync(join(tmpdir(), 'phoenix-smtp-tls-'));
-  const keyFile = join(dir, 'server.key');
-  const certFile = join(dir, 'server.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'pipe' },
-  );
-  certificate = {
-    key: readFileSync(keyFile, 'utf8'),
-    cert: readFileSync(certFile, 'utf8'),
-    certFile,
-  };
+export function selfSignedCertificate(): SelfSignedCertificate {
+  certificate ??= createSelfSignedCertificate();
   return certificate;
 }
 

@@ -1,23 +1,20 @@
 // One HTTP(S) POST per call over node:http(s), with the `http_config`'s TLS settings, credentials
 // and proxy (a CONNECT tunnel for https, absolute-form requests for http), keep-alive connections,
 // and the caller's abort signal. No retries: the pipeline owns them.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isAbsolute, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigError } from '@phoenix-alerting/core';
-import { tlsVersions } from './http-config.js';
-import type { HttpClientConfig } from './http-config.js';
-
-/** A failure before any byte was sent (unreadable credentials file): retryable. */
-export class RequestSetupError extends Error {
-  override name = 'RequestSetupError';
-}
+import {
+  httpConfigSecrets,
+  readHttpAuthorization,
+  readTlsMaterial,
+  tlsConnectionOptions,
+  tlsFiles,
+} from '@phoenix-alerting/core';
+import type { HttpClientConfig } from '@phoenix-alerting/core';
 
 export interface HttpResponse {
   status: number;
@@ -39,44 +36,6 @@ export interface HttpClient {
 }
 
 const MAX_RESPONSE_CHARS = 64 * 1024;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function tlsOptions(config: HttpClientConfig, configDir: string, subject: string) {
-  const tls = config.tls_config;
-  const read = (file: string | undefined, key: string): string | undefined => {
-    if (!file) return undefined;
-    const path = isAbsolute(file) ? file : resolve(configDir, file);
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new ConfigError(
-        [
-          {
-            path: `http_config.tls_config.${key}`,
-            message: `unable to read ${path}: ${errorText(error)}`,
-          },
-        ],
-        { subject },
-      );
-    }
-  };
-  const options: ConnectionOptions = {
-    rejectUnauthorized: !tls.insecure_skip_verify,
-  };
-  const ca = read(tls.ca_file, 'ca_file');
-  const cert = read(tls.cert_file, 'cert_file');
-  const key = read(tls.key_file, 'key_file');
-  if (ca !== undefined) options.ca = ca;
-  if (cert !== undefined) options.cert = cert;
-  if (key !== undefined) options.key = key;
-  if (tls.server_name) options.servername = tls.server_name;
-  if (tls.min_version) options.minVersion = tlsVersions[tls.min_version];
-  if (tls.max_version) options.maxVersion = tlsVersions[tls.max_version];
-  return options;
-}
 
 /** An https agent whose connections go through an HTTP proxy's CONNECT tunnel. */
 class TunnelAgent extends HttpsAgent {
@@ -131,57 +90,23 @@ export function createHttpClient(
   config: HttpClientConfig,
   options: { configDir?: string | undefined; subject: string },
 ): HttpClient {
-  const configDir = options.configDir ?? process.cwd();
-  const tls = tlsOptions(config, configDir, options.subject);
+  const files = tlsFiles(config.tls_config, options.configDir);
+  const tls = tlsConnectionOptions(config.tls_config, readTlsMaterial(files, options.subject));
   const proxy = config.proxy_url ? new URL(config.proxy_url) : undefined;
   const httpsAgent = proxy
     ? new TunnelAgent(proxy, { ...tls, keepAlive: true })
     : new HttpsAgent({ ...tls, keepAlive: true });
   const httpAgent = new HttpAgent({ keepAlive: true });
   // Grows with what credentials files held, so that a rotated secret is still kept out.
-  const secrets = new Set<string>();
-  if (config.authorization?.credentials) secrets.add(config.authorization.credentials);
-  if (config.basic_auth?.password) secrets.add(config.basic_auth.password);
-  if (proxy?.password) secrets.add(proxy.password).add(decodeURIComponent(proxy.password));
-
-  async function authorization(): Promise<Record<string, string>> {
-    const readSecret = async (file: string, what: string) => {
-      try {
-        const value = (
-          await readFile(isAbsolute(file) ? file : resolve(configDir, file), 'utf8')
-        ).trim();
-        return value;
-      } catch (error) {
-        throw new RequestSetupError(`unable to read ${what}: ${errorText(error)}`);
-      }
-    };
-    const { authorization: auth, basic_auth } = config;
-    if (auth) {
-      const credentials = auth.credentials_file
-        ? await readSecret(auth.credentials_file, 'authorization credentials')
-        : (auth.credentials ?? '');
-      return { authorization: `${auth.type} ${credentials}` };
-    }
-    if (basic_auth) {
-      const password = basic_auth.password_file
-        ? await readSecret(basic_auth.password_file, 'basic auth password')
-        : (basic_auth.password ?? '');
-      const token = Buffer.from(`${basic_auth.username}:${password}`).toString('base64');
-      return { authorization: `Basic ${token}` };
-    }
-    return {};
-  }
+  const secrets = new Set<string>(httpConfigSecrets(config));
 
   return {
     get secrets() {
       return [...secrets];
     },
     async post(url, body, { headers, signal }) {
-      const auth = await authorization();
-      if (auth.authorization) {
-        secrets.add(auth.authorization);
-        secrets.add(auth.authorization.slice(auth.authorization.indexOf(' ') + 1));
-      }
+      const auth = await readHttpAuthorization(config, options.configDir);
+      for (const secret of auth.secrets) secrets.add(secret);
       const target = new URL(url);
       const secure = target.protocol === 'https:';
       // Plain http through a proxy: absolute-form request line to the proxy itself.
@@ -195,7 +120,7 @@ export function createHttpClient(
             ...(viaProxy && { path: target.href }),
             headers: {
               ...headers,
-              ...auth,
+              ...(auth.header && { authorization: auth.header }),
               ...(viaProxy && proxyAuthorization(proxy)),
               'content-length': Buffer.byteLength(body),
             },

@@ -20,8 +20,9 @@ export type {
   PagerdutyImage,
   PagerdutyLink,
 } from './pagerduty-config.js';
-export { httpConfigSchema } from './http-config.js';
-export type { HttpClientConfig, TlsConfig } from './http-config.js';
+// `http_config` lives in core, shared by every HTTP notifier; re-exported for existing imports.
+export { httpConfigSchema } from '@phoenix-alerting/core';
+export type { HttpClientConfig, TlsConfig } from '@phoenix-alerting/core';
 export {
   alertmanagerDedupKey,
   alertmanagerEventAction,
@@ -44,5 +45,6 @@ export type {
 export { verifyPagerDutySignature, parsePagerDutyWebhook } from './webhook-v3.js';
 export type { VerifyPagerDutySignatureOptions, PagerDutyWebhookEvent } from './webhook-v3.js';
 export type { NotificationTemplates } from './templates.js';
-export { parseRetryAfter } from './delivery-result.js';
+// Kept for existing imports; the implementation is core's.
+export { parseRetryAfter } from '@phoenix-alerting/core';
 export { VERSION, USER_AGENT } from './version.js';

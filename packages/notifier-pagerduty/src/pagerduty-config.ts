@@ -2,15 +2,15 @@
 // defaults and checks, plus Phoenix's `timeout`; and the spec's `pagerduty:` section (6.1).
 // Scalars are typed as Alertmanager's YAML library types them (core's yaml* schemas).
 import {
-  ConfigError,
   durationSchema,
-  formatPath,
+  httpConfigSchema,
+  httpUrlSchema,
   yamlBoolean,
+  yamlOptional,
   yamlString,
 } from '@phoenix-alerting/core';
+import type { HttpClientConfig } from '@phoenix-alerting/core';
 import { z } from 'zod';
-import { httpConfigSchema, httpUrlSchema, optional } from './http-config.js';
-import type { HttpClientConfig } from './http-config.js';
 
 /** Alertmanager's default templates for a PagerDuty entry (DefaultPagerdutyConfig). */
 export const pagerdutyDefaults = {
@@ -75,7 +75,7 @@ export interface PagerdutyConfig {
 
 export type PagerdutyConfigInput = z.input<typeof pagerdutyConfigSchema>;
 
-const text = () => optional(yamlString());
+const text = () => yamlOptional(yamlString());
 const isObject = ({ value }: { value: unknown }) => typeof value === 'object' && value !== null;
 
 const imageSchema = z.strictObject({ src: text(), alt: text(), href: text() });
@@ -85,24 +85,24 @@ const linkSchema = z.strictObject({ href: text(), text: text() });
 export const pagerdutyConfigSchema = z
   .strictObject({
     send_resolved: yamlBoolean().optional(),
-    http_config: optional(httpConfigSchema),
+    http_config: yamlOptional(httpConfigSchema),
     service_key: text(),
     service_key_file: text(),
     routing_key: text(),
     routing_key_file: text(),
-    url: optional(httpUrlSchema('PagerDuty URL')),
+    url: yamlOptional(httpUrlSchema('PagerDuty URL')),
     client: text(),
     client_url: text(),
     description: text(),
-    details: optional(z.record(z.string(), yamlString())),
-    images: optional(z.array(imageSchema)),
-    links: optional(z.array(linkSchema)),
+    details: yamlOptional(z.record(z.string(), yamlString())),
+    images: yamlOptional(z.array(imageSchema)),
+    links: yamlOptional(z.array(linkSchema)),
     source: text(),
     severity: text(),
     class: text(),
     component: text(),
     group: text(),
-    timeout: optional(durationSchema),
+    timeout: yamlOptional(durationSchema),
   })
   .refine((c) => c.routing_key || c.service_key || c.routing_key_file || c.service_key_file, {
     message: 'missing service or routing key in PagerDuty config',
@@ -182,23 +182,23 @@ const routingKeySchema = yamlString().refine((key) => key.length === 32 || key.i
 /** Validates the spec's `pagerduty:` section (`${ENV}` already substituted by the config loader). */
 export const pagerdutySectionSchema = z
   .strictObject({
-    service_key: optional(routingKeySchema),
+    service_key: yamlOptional(routingKeySchema),
     service_key_file: text(),
     api_token: text(),
-    escalation_policies: optional(
+    escalation_policies: yamlOptional(
       z.record(
         z.string(),
         z.strictObject({ id: yamlString().refine((id) => id !== '', 'id must not be empty') }),
       ),
     ),
-    services: optional(
+    services: yamlOptional(
       z.record(
         z.string(),
         z
           .strictObject({
             name: text(),
             id: text(),
-            routing_key: optional(routingKeySchema),
+            routing_key: yamlOptional(routingKeySchema),
             routing_key_file: text(),
           })
           .refine((service) => !(service.routing_key && service.routing_key_file), {
@@ -227,22 +227,3 @@ export const pagerdutySectionSchema = z
     ),
     team_label: section.team_label || 'team',
   }));
-
-/**
- * Parses with `schema` or throws one `ConfigError` naming `subject` and every bad path. Values are
- * never quoted: a routing key may be the bad value.
- */
-export function parseOrThrow<T>(schema: z.ZodType<T, unknown>, input: unknown, subject: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
-          : issue.message,
-    })),
-    { subject },
-  );
-}

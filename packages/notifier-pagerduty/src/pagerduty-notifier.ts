@@ -1,6 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { formatDuration, systemClock } from '@phoenix-alerting/core';
+import {
+  createAttemptDeadline,
+  deliveryFailure,
+  describeRequestError,
+  formatDuration,
+  httpConfigSchema,
+  parseConfigEntry,
+  parseRetryAfter,
+  RequestSetupError,
+  resolveConfigFile,
+  runLoggedAttempt,
+  systemClock,
+} from '@phoenix-alerting/core';
 import type {
   Clock,
   DeliveryResult,
@@ -12,20 +23,13 @@ import type {
 } from '@phoenix-alerting/core';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import {
-  describeRequestError,
-  failure,
-  parseRetryAfter,
-  resultFromResponse,
-} from './delivery-result.js';
-import { httpConfigSchema } from './http-config.js';
-import { createHttpClient, RequestSetupError } from './http-client.js';
+import { resultFromResponse } from './delivery-result.js';
+import { createHttpClient } from './http-client.js';
 import {
   DEFAULT_PAGERDUTY_URL,
   PAGERDUTY_V1_URL,
   pagerdutyConfigSchema,
   pagerdutySectionSchema,
-  parseOrThrow,
 } from './pagerduty-config.js';
 import type {
   PagerdutyConfig,
@@ -122,16 +126,16 @@ export function createPagerDutyNotifier(
   options: PagerDutyNotifierOptions = {},
 ): PagerDutyNotifier {
   const subject = 'pagerduty notifier config';
-  const config = parseOrThrow(pagerdutyConfigSchema, input, subject);
+  const config = parseConfigEntry(pagerdutyConfigSchema, input, subject);
   const section =
     options.section === undefined
       ? undefined
       : isSection(options.section)
         ? options.section
-        : parseOrThrow(pagerdutySectionSchema, options.section, 'pagerduty section');
+        : parseConfigEntry(pagerdutySectionSchema, options.section, 'pagerduty section');
   const httpConfig =
     config.http_config ??
-    parseOrThrow(httpConfigSchema, options.global?.http_config ?? {}, 'global http_config');
+    parseConfigEntry(httpConfigSchema, options.global?.http_config ?? {}, 'global http_config');
   const client = createHttpClient(httpConfig, { configDir: options.configDir, subject });
   const render = createRenderer({ templates: options.templates, externalURL: options.externalURL });
   const v1 = Boolean(config.service_key || config.service_key_file);
@@ -151,7 +155,7 @@ export function createPagerDutyNotifier(
   ].filter((secret): secret is string => Boolean(secret));
 
   async function readKey(file: string, what: string): Promise<string> {
-    const path = isAbsolute(file) ? file : resolve(options.configDir ?? process.cwd(), file);
+    const path = resolveConfigFile(file, options.configDir);
     try {
       return (await readFile(path, 'utf8')).trim();
     } catch (error) {
@@ -197,7 +201,7 @@ export function createPagerDutyNotifier(
         key = (await render(notification))(key);
       }
       if (!key) {
-        return failure('client', false, 'pagerduty: no routing key for incident pages', []);
+        return deliveryFailure('client', false, 'pagerduty: no routing key for incident pages', []);
       }
       secrets.push(key);
       return buildIncidentEvent(notification as Notification & { incident: NotificationIncident }, {
@@ -216,7 +220,8 @@ export function createPagerDutyNotifier(
       const key = tmpl(raw);
       secrets.push(key);
       // Alertmanager: "service key cannot be empty" (after templating).
-      if (!key) return failure('client', false, 'pagerduty: service key cannot be empty', []);
+      if (!key)
+        return deliveryFailure('client', false, 'pagerduty: service key cannot be empty', []);
       return logTruncation(notification, buildEventV1(notification, config, tmpl, key, details));
     }
     let key = fromTeam;
@@ -228,7 +233,7 @@ export function createPagerDutyNotifier(
       key = tmpl(raw);
     }
     secrets.push(key);
-    if (!key) return failure('client', false, 'pagerduty: routing key cannot be empty', []);
+    if (!key) return deliveryFailure('client', false, 'pagerduty: routing key cannot be empty', []);
     return logTruncation(notification, buildEventV2(notification, config, tmpl, key, details));
   }
 
@@ -246,8 +251,8 @@ export function createPagerDutyNotifier(
     notification: Notification,
     { signal }: NotifyOptions,
   ): Promise<DeliveryResult> {
-    const canceled = () => failure('canceled', false, 'pagerduty: delivery canceled', []);
-    if (stopped) return failure('canceled', false, 'pagerduty: notifier stopped', []);
+    const canceled = () => deliveryFailure('canceled', false, 'pagerduty: delivery canceled', []);
+    if (stopped) return deliveryFailure('canceled', false, 'pagerduty: notifier stopped', []);
     if (signal.aborted) return canceled();
     const secrets = [...inlineSecrets];
     let message: PagerDutyMessage | DeliveryResult;
@@ -256,10 +261,15 @@ export function createPagerDutyNotifier(
     } catch (error) {
       if (error instanceof RequestSetupError) {
         // A key file may appear before the next attempt: retryable, as Alertmanager.
-        return failure('network', true, `pagerduty: ${error.message}`, secrets);
+        return deliveryFailure('network', true, `pagerduty: ${error.message}`, secrets);
       }
       const why = error instanceof Error ? error.message : String(error);
-      return failure('client', false, `pagerduty: failed to template the message: ${why}`, secrets);
+      return deliveryFailure(
+        'client',
+        false,
+        `pagerduty: failed to template the message: ${why}`,
+        secrets,
+      );
     }
     if ('ok' in message) return message;
     const encoded = encodeMessage(message);
@@ -271,22 +281,17 @@ export function createPagerDutyNotifier(
     }
     if (signal.aborted) return canceled();
 
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer =
-      config.timeout > 0
-        ? clock.setTimeout(() => {
-            timedOut = true;
-            controller.abort(new Error('pagerduty request timed out'));
-          }, config.timeout)
-        : undefined;
+    const deadline = createAttemptDeadline(
+      signal,
+      clock,
+      config.timeout,
+      'pagerduty request timed out',
+    );
     const allSecrets = () => [...secrets, ...client.secrets];
     try {
       const response = await client.post(url, encoded.body, {
         headers: { 'content-type': 'application/json', 'user-agent': userAgent },
-        signal: controller.signal,
+        signal: deadline.signal,
       });
       const header = (name: string) => {
         const value = response.headers[name];
@@ -302,8 +307,8 @@ export function createPagerDutyNotifier(
         allSecrets(),
       );
     } catch (error) {
-      if (timedOut) {
-        return failure(
+      if (deadline.timedOut) {
+        return deliveryFailure(
           'timeout',
           true,
           `pagerduty: no response within ${formatDuration(config.timeout)}`,
@@ -312,17 +317,16 @@ export function createPagerDutyNotifier(
       }
       if (signal.aborted) return canceled();
       if (error instanceof RequestSetupError) {
-        return failure('network', true, `pagerduty: ${error.message}`, allSecrets());
+        return deliveryFailure('network', true, `pagerduty: ${error.message}`, allSecrets());
       }
-      return failure(
+      return deliveryFailure(
         'network',
         true,
         `pagerduty: failed to post message to PagerDuty: ${describeRequestError(error)}`,
         allSecrets(),
       );
     } finally {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   }
 
@@ -337,23 +341,10 @@ export function createPagerDutyNotifier(
       logger = options.logger ?? context.logger;
     },
 
-    async notify(notification, notifyOptions) {
-      const startedAt = clock.now();
-      const result = await attempt(notification, notifyOptions);
-      logger.debug(
-        {
-          receiver: notification.receiver,
-          groupKey: notification.groupKey,
-          ...(notification.incident && { incident: notification.incident.id }),
-          attempt: notifyOptions.attempt,
-          ok: result.ok,
-          statusCode: result.statusCode,
-          ...(!result.ok && { reason: result.reason, error: result.message }),
-          durationMs: clock.now() - startedAt,
-        },
-        result.ok ? 'pagerduty: delivered' : 'pagerduty: delivery failed',
+    notify(notification, notifyOptions) {
+      return runLoggedAttempt('pagerduty', { clock, logger }, notification, notifyOptions, () =>
+        attempt(notification, notifyOptions),
       );
-      return result;
     },
 
     async stop() {

@@ -5,21 +5,24 @@
 import { Agent } from 'node:https';
 import { event } from '@pagerduty/pdjs';
 import type { EventParameters } from '@pagerduty/pdjs/build/src/events.js';
-import { buildAlert, buildNotification } from '@phoenix-alerting/core/testing';
+import {
+  buildAlert,
+  buildNotification,
+  createSelfSignedCertificate,
+} from '@phoenix-alerting/core/testing';
+import type { SelfSignedCertificate } from '@phoenix-alerting/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPagerDutyNotifier } from './pagerduty-notifier.js';
-import { selfSignedCertificate } from './test-certificates.js';
-import type { SelfSigned } from './test-certificates.js';
 import { startFakePagerDuty } from './testing/fake-pagerduty.js';
 import type { FakePagerDuty } from './testing/fake-pagerduty.js';
 
 const KEY = 'R0UTINGKEY0123456789abcdefABCDEF';
-let certificate: SelfSigned;
+let certificate: SelfSignedCertificate;
 let fake: FakePagerDuty;
 let agent: Agent;
 
 beforeAll(async () => {
-  certificate = selfSignedCertificate();
+  certificate = createSelfSignedCertificate();
   fake = await startFakePagerDuty({ tls: certificate });
   agent = new Agent({ ca: certificate.cert });
 });

@@ -5,11 +5,14 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import { buildAlert, buildNotification } from '@phoenix-alerting/core/testing';
+import {
+  buildAlert,
+  buildNotification,
+  createSelfSignedCertificate,
+} from '@phoenix-alerting/core/testing';
+import type { SelfSignedCertificate } from '@phoenix-alerting/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPagerDutyNotifier } from './pagerduty-notifier.js';
-import { selfSignedCertificate } from './test-certificates.js';
-import type { SelfSigned } from './test-certificates.js';
 import { startFakePagerDuty } from './testing/fake-pagerduty.js';
 import type { FakePagerDuty } from './testing/fake-pagerduty.js';
 
@@ -17,12 +20,12 @@ const KEY = 'R0UTINGKEY0123456789abcdefABCDEF';
 const seen: { method: string; target: string; auth?: string }[] = [];
 let proxy: Server;
 let proxyPort: number;
-let certificate: SelfSigned;
+let certificate: SelfSignedCertificate;
 let https: FakePagerDuty;
 let http: FakePagerDuty;
 
 beforeAll(async () => {
-  certificate = selfSignedCertificate();
+  certificate = createSelfSignedCertificate();
   https = await startFakePagerDuty({ tls: certificate });
   http = await startFakePagerDuty();
   proxy = createServer((request: IncomingMessage, response) => {

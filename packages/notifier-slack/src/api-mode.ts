@@ -1,18 +1,14 @@
 // Bot-token mode through @slack/web-api's WebClient: `chat.postMessage` for a new incident or
 // group, `chat.update` of the same message afterwards, and thread replies for the timeline. The
 // client's own retries and rate-limit queueing are off: the pipeline owns retries.
+import { deliveryFailure, parseRetryAfter } from '@phoenix-alerting/core';
 import type { DeliveryResult } from '@phoenix-alerting/core';
 import { WebAPIHTTPError, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import type { FetchFunction, Logger as SlackLogger } from '@slack/web-api';
 import { LogLevel } from '@slack/web-api';
 import { fetch } from 'undici';
-import {
-  failure,
-  failureFromSlackError,
-  failureFromStatus,
-  parseRetryAfter,
-} from './delivery-result.js';
-import type { HttpTransport } from './http-config.js';
+import { failureFromSlackError, failureFromStatus } from './delivery-result.js';
+import type { HttpTransport } from './http-transport.js';
 
 /** WebClient logs request bodies and URLs at debug level: nothing of it reaches our logs. */
 const quietLogger: SlackLogger = {
@@ -111,9 +107,15 @@ function classify(
     const code = String(error.data.error);
     // WebClient reports an unparseable body as its text in `error`: Slack's codes are snake_case.
     if (!/^[a-z0-9_]+$/.test(code))
-      return failure('server', true, 'slack: could not parse the Web API response', secrets, {
-        statusCode: seen.status ?? 200,
-      });
+      return deliveryFailure(
+        'server',
+        true,
+        'slack: could not parse the Web API response',
+        secrets,
+        {
+          statusCode: seen.status ?? 200,
+        },
+      );
     return failureFromSlackError(code, seen.status ?? 200, secrets);
   }
   throw error;

@@ -4,8 +4,6 @@ export { slackConfigSchema, slackConfigDefaults } from './slack-config.js';
 export type { SlackConfig, SlackConfigInput, SlackField, SlackAction } from './slack-config.js';
 export { slackSectionSchema } from './slack-section.js';
 export type { SlackSection, SlackSectionInput } from './slack-section.js';
-export { slackHttpConfigSchema } from './http-config.js';
-export type { SlackHttpConfig } from './http-config.js';
 export { buildSlackWebhookMessage, encodeGoJson, truncateRunes } from './webhook-message.js';
 export type {
   SlackWebhookMessage,
@@ -29,4 +27,5 @@ export type {
   SlackRequestErrorReason,
   RequestHeaders,
 } from './interactions.js';
-export { parseRetryAfter } from './delivery-result.js';
+// Kept for existing imports; the implementation is core's.
+export { parseRetryAfter } from '@phoenix-alerting/core';

@@ -49,13 +49,13 @@ describe('slack_configs', () => {
     );
     expect(found).toEqual(
       expect.arrayContaining([
-        'api_url: unsupported scheme for Slack API URL',
+        'api_url: unsupported scheme "ftp" for Slack API URL',
         'fields[0]: missing value in Slack field configuration',
         'fields[1]: missing title in Slack field configuration',
         'actions[0]: missing type in Slack action configuration',
         'actions[1]: missing text in Slack action configuration',
         'actions[2]: missing name or url in Slack action configuration',
-        ': Unrecognized key: "bogus"',
+        ': unknown field "bogus"',
       ]),
     );
     expect(found.join('\n')).not.toContain('s3cret');
@@ -128,10 +128,7 @@ describe('slack section', () => {
         ),
       ),
     ).toEqual(
-      expect.arrayContaining([
-        'webhook_url: invalid Slack webhook URL',
-        ': Unrecognized key: "extra"',
-      ]),
+      expect.arrayContaining(['webhook_url: invalid Slack webhook URL', ': unknown field "extra"']),
     );
   });
 });

@@ -2,15 +2,15 @@
 // from default.tmpl, plus Phoenix's bot-token mode (`token`/`token_file`) and `timeout`. Unknown
 // keys are errors, as in Alertmanager's strict YAML loading.
 import {
-  ConfigError,
   durationSchema,
-  formatPath,
+  httpConfigSchema,
+  httpUrlSchema,
   yamlBoolean,
+  yamlOptional,
   yamlString,
 } from '@phoenix-alerting/core';
+import type { HttpClientConfig } from '@phoenix-alerting/core';
 import { z } from 'zod';
-import { httpUrlSchema, optional, slackHttpConfigSchema } from './http-config.js';
-import type { SlackHttpConfig } from './http-config.js';
 
 // yaml.v2 gives a Go string its zero value for `key: ~`: an empty template, not the default.
 const text = () => z.preprocess((value) => (value === null ? '' : value), yamlString().optional());
@@ -32,7 +32,7 @@ export const slackConfigDefaults = {
 } as const;
 
 const fieldSchema = z
-  .strictObject({ title: text(), value: text(), short: optional(yamlBoolean()) })
+  .strictObject({ title: text(), value: text(), short: yamlOptional(yamlBoolean()) })
   .superRefine((field, context) => {
     if (!field.title)
       context.addIssue({ code: 'custom', message: 'missing title in Slack field configuration' });
@@ -58,7 +58,7 @@ const actionSchema = z
     style: text(),
     name: text(),
     value: text(),
-    confirm: optional(confirmSchema),
+    confirm: yamlOptional(confirmSchema),
   })
   .superRefine((action, context) => {
     const issue = (message: string) => context.addIssue({ code: 'custom', message });
@@ -79,7 +79,7 @@ export type SlackAction = z.output<typeof actionSchema>;
 export interface SlackConfig {
   /** Default false, as in Alertmanager. */
   send_resolved: boolean;
-  http_config?: SlackHttpConfig;
+  http_config?: HttpClientConfig;
   /** Incoming-webhook (or `chat.postMessage`) URL; secret. */
   api_url?: string;
   api_url_file?: string;
@@ -120,12 +120,12 @@ const isObject = ({ value }: { value: unknown }) => typeof value === 'object' &&
 export const slackConfigSchema = z
   .strictObject({
     send_resolved: flag(),
-    http_config: optional(slackHttpConfigSchema),
-    api_url: optional(httpUrlSchema('Slack API URL')),
+    http_config: yamlOptional(httpConfigSchema),
+    api_url: yamlOptional(httpUrlSchema('Slack API URL')),
     api_url_file: text(),
     token: text(),
     token_file: text(),
-    web_api_url: optional(httpUrlSchema('Slack Web API URL')),
+    web_api_url: yamlOptional(httpUrlSchema('Slack Web API URL')),
     channel: text(),
     username: text(),
     color: text(),
@@ -133,7 +133,7 @@ export const slackConfigSchema = z
     title_link: text(),
     pretext: text(),
     text: text(),
-    fields: optional(z.array(fieldSchema)),
+    fields: yamlOptional(z.array(fieldSchema)),
     short_fields: flag(),
     footer: text(),
     fallback: text(),
@@ -143,9 +143,9 @@ export const slackConfigSchema = z
     image_url: text(),
     thumb_url: text(),
     link_names: flag(),
-    mrkdwn_in: optional(z.array(yamlString())),
-    actions: optional(z.array(actionSchema)),
-    timeout: optional(durationSchema),
+    mrkdwn_in: yamlOptional(z.array(yamlString())),
+    actions: yamlOptional(z.array(actionSchema)),
+    timeout: yamlOptional(durationSchema),
   })
   .refine((config) => !(config.api_url && config.api_url_file), {
     message: 'at most one of api_url & api_url_file must be configured',
@@ -178,17 +178,4 @@ function dropEmpty<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(value).filter(([, entry]) => entry !== undefined),
   ) as Partial<T>;
-}
-
-/**
- * Parses with `schema` or throws one `ConfigError` naming `subject` and every bad path. Values are
- * never quoted: a webhook URL or a token may be the bad value.
- */
-export function parseOrThrow<T>(schema: z.ZodType<T, unknown>, input: unknown, subject: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
-    { subject },
-  );
 }

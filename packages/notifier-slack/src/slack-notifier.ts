@@ -1,8 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, formatDuration, isResolved, systemClock } from '@phoenix-alerting/core';
+import {
+  ConfigError,
+  createAttemptDeadline,
+  deliveryFailure,
+  describeRequestError,
+  formatDuration,
+  isResolved,
+  parseConfigEntry,
+  runLoggedAttempt,
+  systemClock,
+} from '@phoenix-alerting/core';
 import type {
   Clock,
+  DeliveryFailure,
   DeliveryResult,
   Notification,
   Notifier,
@@ -19,12 +30,10 @@ import type { Logger } from 'pino';
 import { createApiCaller } from './api-mode.js';
 import type { ApiCaller } from './api-mode.js';
 import { buildBlockKitMessage, timelineReply } from './blocks.js';
-import { describeRequestError, failure } from './delivery-result.js';
-import type { Failure } from './delivery-result.js';
-import { createHttpTransport } from './http-config.js';
+import { createHttpTransport } from './http-transport.js';
 import { MessageRefs } from './message-refs.js';
 import type { MessageRef } from './message-refs.js';
-import { parseOrThrow, slackConfigSchema } from './slack-config.js';
+import { slackConfigSchema } from './slack-config.js';
 import type { SlackConfig, SlackConfigInput } from './slack-config.js';
 import { slackSectionSchema } from './slack-section.js';
 import type { SlackSection, SlackSectionInput } from './slack-section.js';
@@ -113,11 +122,11 @@ export function createSlackNotifier(
   input: SlackConfigInput = {},
   options: SlackNotifierOptions = {},
 ): SlackNotifier {
-  const config = parseOrThrow(slackConfigSchema, input, 'slack notifier config');
+  const config = parseConfigEntry(slackConfigSchema, input, 'slack notifier config');
   const section: SlackSection = options.section
     ? isSection(options.section)
       ? options.section
-      : parseOrThrow(slackSectionSchema, options.section, 'slack section')
+      : parseConfigEntry(slackSectionSchema, options.section, 'slack section')
     : { channels: {}, mentions: {} };
   const token = config.token ?? (config.token_file ? undefined : section.token);
   const tokenFile = config.token_file ?? (config.token ? undefined : section.token_file);
@@ -146,16 +155,7 @@ export function createSlackNotifier(
       }
     },
   };
-  let transport: ReturnType<typeof createHttpTransport>;
-  try {
-    transport = createHttpTransport(config.http_config, options.configDir);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(
-      [{ path: 'http_config.tls_config', message: `unable to read TLS files: ${why}` }],
-      { subject: 'slack notifier config', cause: error },
-    );
-  }
+  const transport = createHttpTransport(config.http_config, options.configDir);
   const userAgent = options.userAgent ?? 'Phoenix-Alerting/notifier-slack';
   const externalURL = options.externalURL ?? '';
   let templates: SlackTemplates | undefined = options.templates;
@@ -173,13 +173,13 @@ export function createSlackNotifier(
     isAbsolute(file) ? file : resolve(options.configDir ?? process.cwd(), file);
   const secretsOf = () => [token, apiURL].filter((value): value is string => Boolean(value));
 
-  async function readSecretFile(file: string, what: string): Promise<string | Failure> {
+  async function readSecretFile(file: string, what: string): Promise<string | DeliveryFailure> {
     try {
       return (await readFile(path(file), 'utf8')).trim();
     } catch (error) {
       // Alertmanager does not retry an unreadable *_file either.
       const why = error instanceof Error ? error.message : String(error);
-      return failure('client', false, `slack: unable to read ${what}: ${why}`, []);
+      return deliveryFailure('client', false, `slack: unable to read ${what}: ${why}`, []);
     }
   }
 
@@ -240,7 +240,8 @@ export function createSlackNotifier(
       if (typeof read !== 'string') return read;
       botToken = read;
     }
-    if (!channel) return failure('client', false, 'slack: no channel for this notification', []);
+    if (!channel)
+      return deliveryFailure('client', false, 'slack: no channel for this notification', []);
     const caller = createApiCaller({
       token: botToken,
       slackApiUrl: options.slackApiUrl ?? config.web_api_url ?? DEFAULT_API_URL,
@@ -383,25 +384,20 @@ export function createSlackNotifier(
     notifyOptions: NotifyOptions,
   ): Promise<DeliveryResult> {
     const { signal } = notifyOptions;
-    const canceled = () => failure('canceled', false, 'slack: delivery canceled', []);
-    if (stopped) return failure('canceled', false, 'slack: notifier stopped', []);
+    const canceled = () => deliveryFailure('canceled', false, 'slack: delivery canceled', []);
+    if (stopped) return deliveryFailure('canceled', false, 'slack: notifier stopped', []);
     if (signal.aborted) return canceled();
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer =
-      config.timeout > 0
-        ? clock.setTimeout(() => {
-            timedOut = true;
-            controller.abort(new Error('slack request timed out'));
-          }, config.timeout)
-        : undefined;
+    const deadline = createAttemptDeadline(
+      signal,
+      clock,
+      config.timeout,
+      'slack request timed out',
+    );
     try {
-      return await deliver(notification, notifyOptions, controller.signal);
+      return await deliver(notification, notifyOptions, deadline.signal);
     } catch (error) {
-      if (timedOut)
-        return failure(
+      if (deadline.timedOut)
+        return deliveryFailure(
           'timeout',
           true,
           `slack: no response within ${formatDuration(config.timeout)}`,
@@ -409,16 +405,20 @@ export function createSlackNotifier(
         );
       if (signal.aborted) return canceled();
       if (error instanceof TemplateError)
-        return failure('client', false, `slack: template error: ${error.message}`, secretsOf());
-      return failure(
+        return deliveryFailure(
+          'client',
+          false,
+          `slack: template error: ${error.message}`,
+          secretsOf(),
+        );
+      return deliveryFailure(
         'network',
         true,
         `slack: request failed: ${describeRequestError(error)}`,
         secretsOf(),
       );
     } finally {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   }
 
@@ -439,23 +439,10 @@ export function createSlackNotifier(
       );
     },
 
-    async notify(notification, notifyOptions) {
-      const startedAt = clock.now();
-      const result = await attempt(notification, notifyOptions);
-      logger.debug(
-        {
-          receiver: notification.receiver,
-          groupKey: notification.groupKey,
-          incident: notification.incident?.id,
-          attempt: notifyOptions.attempt,
-          ok: result.ok,
-          statusCode: result.statusCode,
-          ...(!result.ok && { reason: result.reason, error: result.message }),
-          durationMs: clock.now() - startedAt,
-        },
-        result.ok ? 'slack: delivered' : 'slack: delivery failed',
+    notify(notification, notifyOptions) {
+      return runLoggedAttempt('slack', { clock, logger }, notification, notifyOptions, () =>
+        attempt(notification, notifyOptions),
       );
-      return result;
     },
 
     stop() {

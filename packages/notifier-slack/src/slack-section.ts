@@ -1,11 +1,10 @@
 // The spec's `slack:` section (6.2): a default webhook or bot token, a channel and a mention per
 // severity. Receivers' slack_configs and the escalation engine's Slack pages read it through
 // `createSlackNotifier(config, { section })`.
-import { yamlString } from '@phoenix-alerting/core';
+import { httpUrlSchema, yamlOptional, yamlString } from '@phoenix-alerting/core';
 import { z } from 'zod';
-import { httpUrlSchema, optional } from './http-config.js';
 
-const text = () => optional(yamlString());
+const text = () => yamlOptional(yamlString());
 
 /** The `slack:` section after validation. */
 export interface SlackSection {
@@ -30,14 +29,14 @@ export type SlackSectionInput = z.input<typeof slackSectionSchema>;
 /** Validates the `slack:` section. */
 export const slackSectionSchema = z
   .strictObject({
-    webhook_url: optional(httpUrlSchema('Slack webhook URL')),
+    webhook_url: yamlOptional(httpUrlSchema('Slack webhook URL')),
     token: text(),
     token_file: text(),
     signing_secret: text(),
     signing_secret_file: text(),
     default_channel: text(),
-    channels: optional(z.record(z.string(), optional(yamlString()))),
-    mentions: optional(z.record(z.string(), optional(yamlString()))),
+    channels: yamlOptional(z.record(z.string(), yamlOptional(yamlString()))),
+    mentions: yamlOptional(z.record(z.string(), yamlOptional(yamlString()))),
   })
   .refine((section) => !(section.token && section.token_file), {
     message: 'at most one of token & token_file must be configured',

@@ -146,7 +146,7 @@ describe('incoming-webhook mode (Alertmanager slack_configs)', () => {
         api_url: slack.webhookUrl,
         http_config: { tls_config: { ca_file: join(dir, 'no-ca.pem') } },
       }),
-    ).toThrow(/http_config\.tls_config: unable to read TLS files/);
+    ).toThrow(/http_config\.tls_config\.ca_file: unable to read /);
     const missing = createSlackNotifier({ api_url_file: join(dir, 'absent') });
     expect(await missing.notify(highCpu(), key)).toMatchObject({
       ok: false,

@@ -1,33 +1,14 @@
 // One POST of Alertmanager's JSON to an incoming webhook (or any URL answering like one).
-import type { DeliveryResult } from '@phoenix-alerting/core';
-import { fetch } from 'undici';
 import {
-  failure,
-  failureFromSlackError,
-  failureFromStatus,
+  deliveryFailure,
   parseRetryAfter,
   readResponseText,
-} from './delivery-result.js';
-import type { HttpTransport } from './http-config.js';
-
-/** The parts of a URL that give access: the whole, its path and query, and token-like segments. */
-export function urlSecrets(text: string): string[] {
-  const secrets = [text];
-  try {
-    const url = new URL(text);
-    secrets.push(url.href);
-    if (url.password) secrets.push(url.password, decodeURIComponent(url.password));
-    const rest = `${url.pathname}${url.search}`;
-    if (rest.length > 1) secrets.push(rest);
-    if (url.search.length > 1) secrets.push(url.search.slice(1));
-    // hooks.slack.com/services/T…/B…/<secret>: the last segment alone is the credential.
-    const last = url.pathname.split('/').filter(Boolean).pop();
-    if (last && last.length >= 8) secrets.push(last);
-  } catch {
-    // not a URL: the text itself is the secret
-  }
-  return secrets;
-}
+  urlSecrets,
+} from '@phoenix-alerting/core';
+import type { DeliveryResult } from '@phoenix-alerting/core';
+import { fetch } from 'undici';
+import { failureFromSlackError, failureFromStatus } from './delivery-result.js';
+import type { HttpTransport } from './http-transport.js';
 
 export interface PostOptions {
   url: string;
@@ -78,7 +59,7 @@ export async function postWebhook(options: PostOptions): Promise<DeliveryResult>
     try {
       data = JSON.parse(text) as typeof data;
     } catch {
-      return failure('server', true, 'slack: could not parse the JSON response', secrets, {
+      return deliveryFailure('server', true, 'slack: could not parse the JSON response', secrets, {
         statusCode: response.status,
       });
     }
@@ -88,7 +69,7 @@ export async function postWebhook(options: PostOptions): Promise<DeliveryResult>
   }
   const body = text.trim();
   if (body !== '' && body !== 'ok')
-    return failure(
+    return deliveryFailure(
       'client',
       false,
       `slack: received an error response from Slack: ${body.slice(0, 512)}`,

@@ -18,5 +18,6 @@ export {
   verifyTwilioSignature,
 } from './inbound.js';
 export type { SmsReply, TwilioParams, VerifyTwilioSignatureOptions } from './inbound.js';
-export { parseRetryAfter } from './delivery-result.js';
+// Kept for existing imports; the implementation is core's.
+export { parseRetryAfter } from '@phoenix-alerting/core';
 export { VERSION, USER_AGENT } from './version.js';

@@ -3,11 +3,10 @@
 // keys rejected. Scalars are typed as Alertmanager's YAML library types them (core's yaml*
 // schemas). Messages never quote a value: the bad value may be the auth token.
 import {
-  ConfigError,
   durationSchema,
-  formatPath,
   yamlBoolean,
   yamlInt,
+  yamlOptional,
   yamlString,
 } from '@phoenix-alerting/core';
 import { z } from 'zod';
@@ -58,11 +57,6 @@ export type SmsConfigInput = z.input<typeof smsConfigSchema>;
 const E164 = /^\+[1-9][0-9]{1,14}$/;
 const e164Message = 'must be an E.164 phone number: + and up to 15 digits, e.g. +15550100';
 
-/** Null is Go's zero value: treated as absent. */
-function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
-}
-
 const phoneSchema = yamlString(z.string().regex(E164, e164Message));
 
 function httpUrlSchema(what: string) {
@@ -93,10 +87,12 @@ export const smsConfigSchema = z
         .string({ error: 'account_sid is required' })
         .regex(/^AC[0-9a-fA-F]{32}$/, 'account_sid must be AC followed by 32 hex digits'),
     ),
-    auth_token: optional(yamlString(z.string().min(1, 'auth_token must not be empty'))),
-    auth_token_file: optional(yamlString(z.string().min(1, 'auth_token_file must not be empty'))),
-    from: optional(phoneSchema),
-    messaging_service_sid: optional(
+    auth_token: yamlOptional(yamlString(z.string().min(1, 'auth_token must not be empty'))),
+    auth_token_file: yamlOptional(
+      yamlString(z.string().min(1, 'auth_token_file must not be empty')),
+    ),
+    from: yamlOptional(phoneSchema),
+    messaging_service_sid: yamlOptional(
       yamlString(
         z
           .string()
@@ -106,9 +102,9 @@ export const smsConfigSchema = z
           ),
       ),
     ),
-    to: optional(z.union([phoneSchema, z.array(phoneSchema)])),
-    text: optional(yamlString()),
-    max_segments: optional(
+    to: yamlOptional(z.union([phoneSchema, z.array(phoneSchema)])),
+    text: yamlOptional(yamlString()),
+    max_segments: yamlOptional(
       yamlInt(
         z
           .number({ error: 'max_segments must be a whole number of segments' })
@@ -120,9 +116,9 @@ export const smsConfigSchema = z
           ),
       ),
     ),
-    api_url: optional(httpUrlSchema('api_url')),
-    status_callback: optional(httpUrlSchema('status_callback')),
-    timeout: optional(durationSchema),
+    api_url: yamlOptional(httpUrlSchema('api_url')),
+    status_callback: yamlOptional(httpUrlSchema('status_callback')),
+    timeout: yamlOptional(durationSchema),
   })
   // Checked even when other settings are bad (`when`), so that one error lists every problem.
   .refine((config) => config.auth_token || config.auth_token_file, {
@@ -160,22 +156,3 @@ export const smsConfigSchema = z
       timeout: config.timeout ?? 10_000,
     };
   });
-
-/**
- * Parses with `schema` or throws one `ConfigError` naming `subject` and every bad path. Values are
- * never quoted in the messages.
- */
-export function parseOrThrow<T>(schema: z.ZodType<T, unknown>, input: unknown, subject: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
-          : issue.message,
-    })),
-    { subject },
-  );
-}

@@ -1,8 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { systemClock } from '@phoenix-alerting/core';
+import {
+  deliveryFailure,
+  parseConfigEntry,
+  runLoggedAttempt,
+  systemClock,
+} from '@phoenix-alerting/core';
 import type {
   Clock,
+  DeliveryFailure,
   DeliveryResult,
   Notification,
   Notifier,
@@ -14,12 +20,11 @@ import type { AlertmanagerTemplates } from '@phoenix-alerting/template';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import twilio from 'twilio';
-import { failure, failureFromError } from './delivery-result.js';
+import { failureFromError } from './delivery-result.js';
 import { verifyTwilioSignature } from './inbound.js';
 import type { VerifyTwilioSignatureOptions } from './inbound.js';
-import type { Failure } from './delivery-result.js';
 import { incidentParts, notificationParts, SMS_DEFAULT_TEMPLATE } from './message.js';
-import { parseOrThrow, smsConfigSchema } from './sms-config.js';
+import { smsConfigSchema } from './sms-config.js';
 import type { SmsConfig, SmsConfigInput } from './sms-config.js';
 import { createSentLog } from './sent-log.js';
 import type { SentLog } from './sent-log.js';
@@ -112,7 +117,7 @@ export function createSmsNotifier(
   input: SmsConfigInput | Readonly<Record<string, unknown>>,
   options: SmsNotifierOptions = {},
 ): SmsNotifier {
-  const config = parseOrThrow(smsConfigSchema, input, 'sms notifier config');
+  const config = parseConfigEntry(smsConfigSchema, input, 'sms notifier config');
   const userAgent = options.userAgent ?? USER_AGENT;
   const externalURL = options.externalURL ?? '';
   let clock = options.clock ?? systemClock;
@@ -146,18 +151,18 @@ export function createSmsNotifier(
     return [...new Set(phones.length > 0 ? phones : config.to)];
   }
 
-  async function authToken(): Promise<string | Failure> {
+  async function authToken(): Promise<string | DeliveryFailure> {
     if (config.auth_token) return config.auth_token;
     const file = config.auth_token_file!;
     const path = isAbsolute(file) ? file : resolve(options.configDir ?? process.cwd(), file);
     try {
       const token = (await readFile(path, 'utf8')).trim();
       if (token) return token;
-      return failure('network', true, 'sms: auth_token_file is empty', []);
+      return deliveryFailure('network', true, 'sms: auth_token_file is empty', []);
     } catch (error) {
       // Retried: the file may be fixed (or mounted) before the next attempt.
       const why = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      return failure('network', true, `sms: unable to read auth_token_file (${why})`, []);
+      return deliveryFailure('network', true, `sms: unable to read auth_token_file (${why})`, []);
     }
   }
 
@@ -165,8 +170,8 @@ export function createSmsNotifier(
     notification: Notification,
     { signal, idempotencyKey }: NotifyOptions,
   ): Promise<DeliveryResult> {
-    const canceled = () => failure('canceled', false, 'sms: delivery canceled', []);
-    if (stopped) return failure('canceled', false, 'sms: notifier stopped', []);
+    const canceled = () => deliveryFailure('canceled', false, 'sms: delivery canceled', []);
+    if (stopped) return deliveryFailure('canceled', false, 'sms: notifier stopped', []);
     if (signal.aborted) return canceled();
 
     const numbers = recipients(notification);
@@ -174,7 +179,7 @@ export function createSmsNotifier(
       const why = notification.incident
         ? 'none of the people paged has a phone number and sms_configs has no `to`'
         : 'sms_configs has no `to` for notifications outside incidents';
-      return failure('client', false, `sms: no recipient: ${why}`, []);
+      return deliveryFailure('client', false, `sms: no recipient: ${why}`, []);
     }
     let message: FittedSms;
     try {
@@ -182,7 +187,7 @@ export function createSmsNotifier(
     } catch (error) {
       // Only templates the host supplied can fail even as sms.default.text.
       const why = error instanceof Error ? error.message : String(error);
-      return failure('client', false, `sms: cannot render the message: ${why}`, []);
+      return deliveryFailure('client', false, `sms: cannot render the message: ${why}`, []);
     }
     const token = await authToken();
     if (typeof token !== 'string') return token;
@@ -192,7 +197,7 @@ export function createSmsNotifier(
     sentLog ??= createSentLog({ clock, logger, namespace: SENT_LOG_NAMESPACE });
     const already = await sentLog.sent(idempotencyKey);
     const pending = numbers.filter((to) => already[to] === undefined);
-    const rejected: Failure[] = [];
+    const rejected: DeliveryFailure[] = [];
     let sent = numbers.length - pending.length;
 
     for (const to of pending) {
@@ -302,23 +307,10 @@ export function createSmsNotifier(
       });
     },
 
-    async notify(notification: Notification, notifyOptions: NotifyOptions) {
-      const startedAt = clock.now();
-      const result = await attempt(notification, notifyOptions);
-      logger.debug(
-        {
-          receiver: notification.receiver,
-          groupKey: notification.groupKey,
-          attempt: notifyOptions.attempt,
-          ...(notification.incident && { incident: notification.incident.number }),
-          ok: result.ok,
-          statusCode: result.statusCode,
-          ...(!result.ok && { reason: result.reason, error: result.message }),
-          durationMs: clock.now() - startedAt,
-        },
-        result.ok ? 'sms: delivered' : 'sms: delivery failed',
+    notify(notification: Notification, notifyOptions: NotifyOptions) {
+      return runLoggedAttempt('sms', { clock, logger }, notification, notifyOptions, () =>
+        attempt(notification, notifyOptions),
       );
-      return result;
     },
 
     stop() {

@@ -1,11 +1,15 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { alertStatus, labelsToString, yamlBoolean } from '@phoenix-alerting/core';
+import {
+  alertStatus,
+  labelsToString,
+  parseConfigEntry,
+  yamlBoolean,
+  yamlOptional,
+} from '@phoenix-alerting/core';
 import type { DeliveryResult, Notification, Notifier, NotifyOptions } from '@phoenix-alerting/core';
 import { z } from 'zod';
-import { optional } from './http-config.js';
 import { buildWebhookMessage, encodeWebhookMessage, formatGoTime } from './payload.js';
-import { parseOrThrow } from './webhook-config.js';
 
 /** Output format of the console notifier. */
 export type ConsoleFormat = 'text' | 'json';
@@ -23,7 +27,7 @@ export const consoleConfigSchema: z.ZodType<ConsoleConfig, unknown> = z
   .strictObject({
     // As Alertmanager's `send_resolved`: `yes`/`on` are true, null is false.
     send_resolved: yamlBoolean().optional(),
-    format: optional(z.enum(['text', 'json'])),
+    format: yamlOptional(z.enum(['text', 'json'])),
   })
   .transform((config) => ({
     send_resolved: config.send_resolved ?? true,
@@ -83,7 +87,7 @@ export function formatNotificationText(notification: Notification): string {
  * Alertmanager's webhook JSON on one line (`json`). Waits for `drain` when the stream is full.
  */
 export function createConsoleNotifier(options: ConsoleNotifierOptions = {}): ConsoleNotifier {
-  const settings = parseOrThrow(
+  const settings = parseConfigEntry(
     consoleConfigSchema,
     { format: options.format, send_resolved: options.sendResolved },
     'console notifier options',

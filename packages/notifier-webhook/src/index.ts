@@ -2,8 +2,9 @@ export { createWebhookNotifier } from './webhook-notifier.js';
 export type { WebhookNotifier, WebhookNotifierOptions } from './webhook-notifier.js';
 export { webhookConfigSchema } from './webhook-config.js';
 export type { WebhookConfig, WebhookConfigInput } from './webhook-config.js';
-export { httpConfigSchema, tlsVersions } from './http-config.js';
-export type { HttpClientConfig, TlsConfig, TlsVersionName } from './http-config.js';
+// `http_config` lives in core, shared by every HTTP notifier; re-exported for existing imports.
+export { httpConfigSchema, tlsVersions } from '@phoenix-alerting/core';
+export type { HttpClientConfig, TlsConfig, TlsVersionName } from '@phoenix-alerting/core';
 export {
   buildWebhookMessage,
   encodeWebhookMessage,
@@ -12,7 +13,8 @@ export {
   quoteMeta,
 } from './payload.js';
 export type { WebhookMessage, WebhookAlert } from './payload.js';
-export { parseRetryAfter } from './delivery-result.js';
+// Kept for existing imports; the implementation is core's.
+export { parseRetryAfter } from '@phoenix-alerting/core';
 export {
   createConsoleNotifier,
   consoleConfigSchema,

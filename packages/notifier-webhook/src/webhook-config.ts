@@ -3,16 +3,16 @@
 // as Alertmanager's YAML library types them (core's yaml* schemas): `send_resolved: yes` is true,
 // `max_alerts: 0x10` is 16, and null gives Go's zero value (`send_resolved: ~` is false).
 import {
-  ConfigError,
   durationSchema,
-  formatPath,
+  httpConfigSchema,
+  httpUrlSchema,
   yamlBoolean,
   yamlInt,
+  yamlOptional,
   yamlString,
 } from '@phoenix-alerting/core';
+import type { HttpClientConfig } from '@phoenix-alerting/core';
 import { z } from 'zod';
-import { httpConfigSchema, httpUrlSchema, optional } from './http-config.js';
-import type { HttpClientConfig } from './http-config.js';
 
 /** A `webhook_configs` entry after validation and defaulting. */
 export interface WebhookConfig {
@@ -38,9 +38,9 @@ const isObject = ({ value }: { value: unknown }) => typeof value === 'object' &&
 export const webhookConfigSchema = z
   .strictObject({
     send_resolved: yamlBoolean().optional(),
-    url: optional(httpUrlSchema('webhook URL')),
-    url_file: optional(yamlString()),
-    max_alerts: optional(
+    url: yamlOptional(httpUrlSchema('webhook URL')),
+    url_file: yamlOptional(yamlString()),
+    max_alerts: yamlOptional(
       yamlInt(
         z
           .number({ error: 'max_alerts must be a whole number of alerts, 0 for all' })
@@ -48,8 +48,8 @@ export const webhookConfigSchema = z
           .min(0, 'max_alerts must not be negative (0 sends all alerts)'),
       ),
     ),
-    http_config: optional(httpConfigSchema),
-    timeout: optional(durationSchema),
+    http_config: yamlOptional(httpConfigSchema),
+    timeout: yamlOptional(durationSchema),
   })
   // Checked even when other settings are bad (`when`), so that one error lists every problem.
   .refine((config) => config.url || config.url_file, {
@@ -69,19 +69,3 @@ export const webhookConfigSchema = z
       timeout: config.timeout ?? 10_000,
     };
   });
-
-/**
- * Parses with `schema` or throws one `ConfigError` naming `subject` and every bad path. Values are
- * never quoted in the messages: a webhook URL or a password may be the bad value.
- */
-export function parseOrThrow<T>(schema: z.ZodType<T, unknown>, input: unknown, subject: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message: issue.message,
-    })),
-    { subject },
-  );
-}

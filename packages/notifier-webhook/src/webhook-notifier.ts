@@ -1,6 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { formatDuration, systemClock } from '@phoenix-alerting/core';
+import {
+  createAttemptDeadline,
+  deliveryFailure,
+  describeRequestError,
+  formatDuration,
+  parseConfigEntry,
+  parseRetryAfter,
+  readResponseText,
+  RequestSetupError,
+  runLoggedAttempt,
+  systemClock,
+  urlSecrets,
+} from '@phoenix-alerting/core';
 import type {
   Clock,
   DeliveryResult,
@@ -12,16 +24,11 @@ import type {
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { fetch } from 'undici';
-import {
-  describeRequestError,
-  failure,
-  parseRetryAfter,
-  resultFromResponse,
-} from './delivery-result.js';
-import { createHttpClient, RequestSetupError, urlSecrets } from './http-client.js';
+import { resultFromResponse } from './delivery-result.js';
+import { createHttpClient } from './http-client.js';
 import { buildWebhookMessage, encodeWebhookMessage } from './payload.js';
 import { USER_AGENT } from './version.js';
-import { parseOrThrow, webhookConfigSchema } from './webhook-config.js';
+import { webhookConfigSchema } from './webhook-config.js';
 import type { WebhookConfig, WebhookConfigInput } from './webhook-config.js';
 
 /** Settings of the notifier that do not come from its `webhook_configs` entry. */
@@ -55,28 +62,8 @@ export interface WebhookNotifier extends Notifier {
   stop(): Promise<void>;
 }
 
-/** Response bytes read at most: enough for an error message, and to reuse the connection. */
-const MAX_RESPONSE_BYTES = 1 << 20;
+/** Response text kept for a failure message, in characters. */
 const MAX_RESPONSE_TEXT = 4096;
-
-async function readResponseText(body: ReadableStream<Uint8Array> | null): Promise<string> {
-  if (!body) return '';
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (text.length < MAX_RESPONSE_TEXT) text += decoder.decode(value, { stream: true });
-    if (bytes > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return text;
-}
 
 const silentLogger = pino({ enabled: false });
 
@@ -114,7 +101,7 @@ export function createWebhookNotifier(
   input: WebhookConfigInput,
   options: WebhookNotifierOptions = {},
 ): WebhookNotifier {
-  const config = parseOrThrow(webhookConfigSchema, input, 'webhook notifier config');
+  const config = parseConfigEntry(webhookConfigSchema, input, 'webhook notifier config');
   const client = createHttpClient(config.http_config, { configDir: options.configDir });
   const userAgent = options.userAgent ?? USER_AGENT;
   let clock = options.clock ?? systemClock;
@@ -131,7 +118,7 @@ export function createWebhookNotifier(
     } catch (error) {
       // Alertmanager does not retry an unreadable url_file either.
       const why = error instanceof Error ? error.message : String(error);
-      return failure('client', false, `webhook: unable to read url_file: ${why}`, []);
+      return deliveryFailure('client', false, `webhook: unable to read url_file: ${why}`, []);
     }
     try {
       const { protocol } = new URL(url);
@@ -139,15 +126,17 @@ export function createWebhookNotifier(
     } catch {
       // reported below, without the content
     }
-    return failure('client', false, 'webhook: url_file does not hold an http(s) URL', [url]);
+    return deliveryFailure('client', false, 'webhook: url_file does not hold an http(s) URL', [
+      url,
+    ]);
   }
 
   async function attempt(
     notification: Notification,
     { signal, idempotencyKey }: NotifyOptions,
   ): Promise<DeliveryResult> {
-    const canceled = () => failure('canceled', false, 'webhook: delivery canceled', []);
-    if (stopped) return failure('canceled', false, 'webhook: notifier stopped', []);
+    const canceled = () => deliveryFailure('canceled', false, 'webhook: delivery canceled', []);
+    if (stopped) return deliveryFailure('canceled', false, 'webhook: notifier stopped', []);
     if (signal.aborted) return canceled();
 
     const message = buildWebhookMessage(notification, {
@@ -175,7 +164,7 @@ export function createWebhookNotifier(
       if (!(error instanceof RequestSetupError)) throw error;
       // An unreadable credentials or TLS file may be fixed before the next attempt: Alertmanager
       // retries such client errors.
-      return failure('network', true, `webhook: ${error.message}`, secrets);
+      return deliveryFailure('network', true, `webhook: ${error.message}`, secrets);
     }
     secrets.push(...prepared.secrets);
     if (signal.aborted) return canceled();
@@ -183,17 +172,12 @@ export function createWebhookNotifier(
     const headers = { ...prepared.headers, ...target.headers };
     secrets.push(...authorizationSecrets(target.headers.authorization));
 
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer =
-      config.timeout > 0
-        ? clock.setTimeout(() => {
-            timedOut = true;
-            controller.abort(new Error('webhook request timed out'));
-          }, config.timeout)
-        : undefined;
+    const deadline = createAttemptDeadline(
+      signal,
+      clock,
+      config.timeout,
+      'webhook request timed out',
+    );
     try {
       const response = await fetch(target.url, {
         method: 'POST',
@@ -206,10 +190,10 @@ export function createWebhookNotifier(
         },
         body: encodeWebhookMessage(message),
         redirect: client.followRedirects ? 'follow' : 'manual',
-        signal: controller.signal,
+        signal: deadline.signal,
         dispatcher: prepared.dispatcher,
       });
-      const body = await readResponseText(response.body);
+      const body = await readResponseText(response.body, { maxChars: MAX_RESPONSE_TEXT });
       const retryAfterMs =
         response.status === 429 || response.status === 503
           ? parseRetryAfter(
@@ -224,8 +208,8 @@ export function createWebhookNotifier(
         secrets,
       );
     } catch (error) {
-      if (timedOut) {
-        return failure(
+      if (deadline.timedOut) {
+        return deliveryFailure(
           'timeout',
           true,
           `webhook: no response within ${formatDuration(config.timeout)}`,
@@ -233,15 +217,14 @@ export function createWebhookNotifier(
         );
       }
       if (signal.aborted) return canceled();
-      return failure(
+      return deliveryFailure(
         'network',
         true,
         `webhook: request failed: ${describeRequestError(error)}`,
         secrets,
       );
     } finally {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   }
 
@@ -255,23 +238,10 @@ export function createWebhookNotifier(
       logger = options.logger ?? context.logger;
     },
 
-    async notify(notification: Notification, notifyOptions: NotifyOptions) {
-      const startedAt = clock.now();
-      const result = await attempt(notification, notifyOptions);
-      logger.debug(
-        {
-          receiver: notification.receiver,
-          groupKey: notification.groupKey,
-          attempt: notifyOptions.attempt,
-          alerts: notification.alerts.length,
-          ok: result.ok,
-          statusCode: result.statusCode,
-          ...(!result.ok && { reason: result.reason, error: result.message }),
-          durationMs: clock.now() - startedAt,
-        },
-        result.ok ? 'webhook: delivered' : 'webhook: delivery failed',
+    notify(notification: Notification, notifyOptions: NotifyOptions) {
+      return runLoggedAttempt('webhook', { clock, logger }, notification, notifyOptions, () =>
+        attempt(notification, notifyOptions),
       );
-      return result;
     },
 
     stop() {

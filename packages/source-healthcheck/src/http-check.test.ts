@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { FakeClock } from '@phoenix-alerting/core/testing';
+import { createSelfSignedCertificate, FakeClock } from '@phoenix-alerting/core/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthCheckSource } from './healthcheck-source.js';
@@ -36,6 +34,7 @@ const onRequest = (request: IncomingMessage, response: ServerResponse) => {
 const server = createServer(onRequest);
 let base = '';
 let tlsDir = '';
+let certificateFile = '';
 let tlsBase = '';
 let certificatePem = '';
 let certificateExpiresAt = 0;
@@ -46,36 +45,12 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // A self-signed certificate made for this run, valid for 30 days.
-  tlsDir = mkdtempSync(join(tmpdir(), 'healthcheck-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(tlsDir, 'key.pem'),
-      '-out',
-      join(tlsDir, 'cert.pem'),
-      '-days',
-      '30',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  certificatePem = readFileSync(join(tlsDir, 'cert.pem'), 'utf8');
+  const certificate = createSelfSignedCertificate({ days: 30 });
+  tlsDir = dirname(certificate.certFile);
+  certificateFile = certificate.certFile;
+  certificatePem = certificate.cert;
   certificateExpiresAt = Date.parse(new X509Certificate(certificatePem).validTo);
-  const https = createHttpsServer(
-    { key: readFileSync(join(tlsDir, 'key.pem')), cert: certificatePem },
-    onRequest,
-  );
+  const https = createHttpsServer({ key: certificate.key, cert: certificatePem }, onRequest);
   await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
   tlsBase = `https://127.0.0.1:${(https.address() as AddressInfo).port}`;
   tlsServer.close = (done) => https.close(() => done());
@@ -190,7 +165,7 @@ describe('http check', () => {
 
     it('warns when the certificate expires within expiryWarningDays', async () => {
       const clock = new FakeClock(certificateExpiresAt - 5 * 86_400_000);
-      const caFile = join(tlsDir, 'cert.pem');
+      const caFile = certificateFile;
       expect(await run({ url: tlsBase, tls: { caFile, expiryWarningDays: 14 } }, clock)).toEqual({
         ok: false,
         message: `certificate expires at ${new Date(certificateExpiresAt).toISOString()}, in 5.0 days (warning at 14)`,

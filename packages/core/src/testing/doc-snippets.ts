@@ -10,12 +10,20 @@ export interface DocSnippet {
   code: string;
 }
 
-/** The code blocks fenced as ```ts test in `markdownPath`. */
-export function docSnippets(markdownPath: string): DocSnippet[] {
+export interface DocSnippetOptions {
+  /** Only the blocks under the `## <section>` heading, up to the next `## ` heading. */
+  section?: string;
+}
+
+/** The code blocks fenced as ```ts test in `markdownPath` (or in one of its sections). */
+export function docSnippets(markdownPath: string, options: DocSnippetOptions = {}): DocSnippet[] {
   const lines = readFileSync(markdownPath, 'utf8').split('\n');
   const snippets: DocSnippet[] = [];
+  let heading: string | undefined;
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.startsWith('## ')) heading = lines[i]!.slice(3);
     if (lines[i]!.trim() !== '```ts test') continue;
+    if (options.section !== undefined && heading !== options.section) continue;
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && lines[i]!.trim() !== '```'; i++) body.push(lines[i]!);
@@ -45,16 +53,19 @@ export interface TestRegistrar {
 }
 
 /**
- * Registers one test per ```ts test block of `markdownPath` (and one that the page has at least one),
- * run as modules of `packageDir`. Pass vitest's `{ describe, it, expect }`.
+ * Registers one test per ```ts test block of `markdownPath` (and one that the page, or its
+ * `options.section`, has at least one), run as modules of `packageDir`. Pass vitest's
+ * `{ describe, it, expect }`.
  */
 export function describeDocSnippets(
   markdownPath: string,
   packageDir: string,
   { describe, it, expect }: TestRegistrar,
+  options: DocSnippetOptions = {},
 ): void {
-  describe(`${basename(markdownPath)} examples`, () => {
-    const snippets = docSnippets(markdownPath);
+  const section = options.section === undefined ? '' : ` "${options.section}"`;
+  describe(`${basename(markdownPath)}${section} examples`, () => {
+    const snippets = docSnippets(markdownPath, options);
     it('has an example', () => expect(snippets.length).toBeGreaterThan(0));
     for (const snippet of snippets) {
       // The first example of a page transforms the package's whole import graph: allow a loaded machine time.
