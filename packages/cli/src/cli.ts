@@ -6,6 +6,7 @@ import { helpTexts } from './help.js';
 import type { HelpTopic } from './help.js';
 import { CliError, PROGRAM, reportError, usageError } from './io.js';
 import type { CommandIo, ExitCode } from './io.js';
+import { escalationSimulateCommand } from './escalation-simulate.js';
 import { incidentCommand } from './incident.js';
 import { oncallCommand } from './oncall.js';
 import { routesShow, routesTest } from './routes.js';
@@ -55,6 +56,10 @@ async function dispatch(argv: readonly string[], io: CommandIo): Promise<ExitCod
       return oncallCommand(rest, io);
     case 'incident':
       return incidentCommand(rest, io);
+    case 'escalation':
+      return subcommand('escalation', ['simulate'], rest, io, (args) =>
+        escalationSimulateCommand(args, io),
+      );
     default:
       throw new CliError(`unknown command ${JSON.stringify(command)}`, {
         exitCode: 2,
@@ -83,7 +88,7 @@ async function serveCommand(args: readonly string[], io: CommandIo): Promise<Exi
 
 /** `NAME SUB args…` for a command whose only job is its subcommands (`rules check`). */
 function subcommand(
-  name: 'rules' | 'template',
+  name: 'rules' | 'template' | 'escalation',
   known: readonly string[],
   args: readonly string[],
   io: CommandIo,

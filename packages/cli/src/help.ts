@@ -1,3 +1,4 @@
+import { escalationSimulateHelp } from './escalation-simulate.js';
 import { incidentHelp } from './incident.js';
 import { PROGRAM } from './io.js';
 import { oncallHelp } from './oncall.js';
@@ -21,6 +22,7 @@ Commands:
   template render        Render a template against alert data, as 'amtool template render'
   oncall who             Print who is on call now (or --at a time) for each rotation
   oncall schedule        Print a rotation's shifts over a time range
+  escalation simulate    Print who would be paged, when and on which channels
   incident list|show|ack|resolve
                          Work with the incidents of a running server
 
@@ -126,6 +128,12 @@ Commands:
   render          Render a template against alert data, as 'amtool template render' does
 `,
   'template render': templateRenderHelp,
+  escalation: `Usage: ${PROGRAM} escalation simulate --config FILE --labels 'k=v,...' [options]
+
+Commands:
+  simulate        Dry-run the escalation engine for an alert with these labels
+`,
+  'escalation simulate': escalationSimulateHelp,
   ...oncallHelp,
   incident: incidentHelp,
 } as const;

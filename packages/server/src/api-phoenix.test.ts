@@ -120,9 +120,11 @@ describe('/api/phoenix/v1', () => {
     });
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'carol' });
-    const pagesAtAck = s.requests.length;
+    // The two people paged are told of the acknowledgement; nobody is paged after it.
+    await h.clock.advance(1);
+    await waitFor(() => s.requests.length >= 4);
     await h.clock.advance(14 * MINUTE);
-    expect(s.requests.length).toBe(pagesAtAck);
+    expect(s.requests.length).toBe(4);
 
     // Listing filters by status; the CLI's `incident list` uses these parameters.
     expect(await h.json('/api/phoenix/v1/incidents?status=acknowledged')).toHaveLength(1);
@@ -205,6 +207,27 @@ describe('/api/phoenix/v1', () => {
     );
     expect(schedule.length).toBeGreaterThanOrEqual(2);
     expect((await h.get('/api/phoenix/v1/oncall?rotation=nope')).statusCode).toBe(404);
+  });
+
+  it('emits an OnCallHandoff alert at each handoff, routed like any alert', async () => {
+    const { harness: h } = await start();
+    // T0 is 19:00 in Chicago; the 12-hour primary rotation hands off at 20:00 local (01:00Z).
+    await h.clock.advance(59 * MINUTE);
+    expect(await h.json('/api/v2/alerts?filter=alertname="OnCallHandoff"')).toEqual([]);
+    await h.clock.advance(2 * MINUTE);
+    let alerts: any[] = [];
+    await waitFor(() => {
+      void h
+        .json('/api/v2/alerts?filter=alertname="OnCallHandoff"')
+        .then((list) => (alerts = list));
+      return alerts.length > 0;
+    });
+    const [handoff] = alerts;
+    expect(handoff.labels).toMatchObject({ rotation: 'primary', team: 'backend' });
+    expect(handoff.startsAt).toBe('2024-06-01T01:00:00.000Z');
+    expect(handoff.annotations.incoming).toBe(handoff.labels.oncall);
+    expect(handoff.annotations.incoming).not.toBe(handoff.annotations.outgoing);
+    expect(handoff.receivers).toEqual([{ name: 'default' }]);
   });
 
   it('requires the bearer token for writes when server.auth is set', async () => {

@@ -85,6 +85,37 @@ describe('channel receivers', () => {
     });
   });
 
+  it('records every delivery attempt and its outcome in /api/phoenix/v1/notifications', async () => {
+    pagerduty = await startFakePagerDuty();
+    const fake = pagerduty;
+    fake.enqueue({ status: 503, body: '{"status":"unavailable"}' });
+    harness = await startServer({ configText: config(fake.url) });
+    await harness.post('/api/v2/alerts', [{ labels: { alertname: 'Plain', severity: 'warning' } }]);
+    await harness.clock.advance(1);
+    await waitFor(() => fake.events.length >= 1);
+    // The first attempt got a 503; the retry comes after the backoff.
+    await harness.clock.advance(2_000);
+    await waitFor(() => fake.events.length >= 2);
+    let attempts: any[] = [];
+    await waitFor(() => {
+      void harness!
+        .json('/api/phoenix/v1/notifications?receiver=pager')
+        .then((list) => (attempts = list));
+      return attempts.length >= 2;
+    });
+    expect(attempts.map((entry) => [entry.attempt, entry.ok, entry.statusCode])).toEqual([
+      [2, true, null],
+      [1, false, 503],
+    ]);
+    expect(attempts[1]).toMatchObject({
+      integration: 'pager/pagerduty/0',
+      reason: 'server',
+      willRetry: true,
+      firing: 1,
+    });
+    expect(attempts[1].message).not.toContain(KEY);
+  });
+
   it('reports a bad pagerduty_configs entry with its path', async () => {
     await expect(
       startServer({

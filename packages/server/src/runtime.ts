@@ -7,6 +7,7 @@ import type {
   Clock,
   Pipeline,
   PipelineOptions,
+  NotificationAttemptStore,
   NotificationLogStore,
   Notifier,
   Processor,
@@ -27,7 +28,10 @@ import type { Logger } from 'pino';
 import { IngestTracker, createApiSource } from './api-source.js';
 import type { ApiSource } from './api-source.js';
 import type { LoadedConfig } from './load-server-config.js';
+import { recordAttempts } from './attempt-history.js';
 import { buildEscalation } from './escalation.js';
+import { createHandoffSource } from './handoffs.js';
+import type { HandoffSource } from './handoffs.js';
 import { buildReceivers } from './receivers.js';
 import { buildSources, describeSource } from './sources.js';
 import type { ConfiguredSource } from './sources.js';
@@ -71,8 +75,12 @@ export interface Runtime {
   readonly configuredSources: readonly ConfiguredSource[];
   /** The escalation engine, when the configuration has escalation policies or rotations. */
   readonly escalation?: EscalationEngine;
+  /** Emits `OnCallHandoff` alerts at the rotations' handoffs (with the engine). */
+  readonly handoffs?: HandoffSource;
   /** The notification log of the store (what was sent to whom). */
   readonly notificationLog: NotificationLogStore;
+  /** The store's history of delivery attempts, when it keeps one. */
+  readonly attempts?: NotificationAttemptStore;
   /** The URL notifications link back to; also the base of signed callback URLs (Twilio). */
   readonly externalURL: string;
   /** Every receiver integration built from the configuration (incl. the channels of pages). */
@@ -108,6 +116,8 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
     externalURL: shared.externalURL,
   });
   if (escalation) Object.assign(receivers, escalation.receivers);
+  // Handoffs of the rotations become `OnCallHandoff` alerts, routed like any other.
+  const handoffs = escalation ? createHandoffSource(escalation.engine) : undefined;
   const inhibitor = createInhibitor({ rules: config.inhibit_rules, marker });
   const muter = createTimeIntervalMuter([...config.mute_time_intervals, ...config.time_intervals]);
   const dedup = createDedupProcessor({ marker });
@@ -144,7 +154,11 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
   const pipeline = createPipeline({
     ...shared.pipelineOptions,
     // Started after everything downstream and stopped first, by the pipeline.
-    sources: [source, ...configuredSources.map((configured) => configured.source)],
+    sources: [
+      source,
+      ...configuredSources.map((configured) => configured.source),
+      ...(handoffs ? [handoffs] : []),
+    ],
     processors: [dedup, inhibitObserver, tracker.processor, silenceMuter, inhibitMuter, muter],
     router,
     dispatcher: tracker.dispatcher(dispatcher),
@@ -156,6 +170,7 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
   });
 
   let stopped: Promise<void> | undefined;
+  let stopRecording = () => {};
   return {
     loaded,
     router,
@@ -168,9 +183,11 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
     receiverNames: config.receivers.map((receiver) => receiver.name),
     configuredSources,
     notificationLog: shared.store.notificationLog,
+    ...(shared.store.attempts ? { attempts: shared.store.attempts } : {}),
     externalURL: shared.externalURL,
     integrations,
     ...(escalation ? { escalation: escalation.engine } : {}),
+    ...(handoffs ? { handoffs } : {}),
     async start() {
       for (const { receiver, integration } of unsupported) {
         logger.warn(
@@ -184,6 +201,8 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
         for (const channel of escalation.channels) await channel.start?.(context);
         await escalation.engine.start(context);
       }
+      if (shared.store.attempts)
+        stopRecording = recordAttempts(pipeline.events, shared.store.attempts, { clock, logger });
       await pipeline.start();
       for (const configured of configuredSources)
         logger.info(describeSource(configured), 'source started');
@@ -205,6 +224,7 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
             for (const channel of escalation.channels) await channel.stop?.({ deadline, signal });
           }
         } finally {
+          stopRecording();
           tracker.releaseAll();
         }
       })());

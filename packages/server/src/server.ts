@@ -101,6 +101,7 @@ function lifecycleFree(store: Store): Store {
     groups: store.groups,
     ...(store.kv ? { kv: store.kv } : {}),
     ...(store.escalation ? { escalation: store.escalation } : {}),
+    ...(store.attempts ? { attempts: store.attempts } : {}),
   };
 }
 

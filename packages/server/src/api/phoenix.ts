@@ -342,6 +342,7 @@ export function registerPhoenixRoutes(app: FastifyInstance, context: ApiContext)
         ...(parsed.reason ? { reason: parsed.reason } : {}),
       }),
     );
+    (await context.runtime()).handoffs?.refresh();
     return reply.status(201).send(overrideJson(override));
   });
 
@@ -349,10 +350,55 @@ export function registerPhoenixRoutes(app: FastifyInstance, context: ApiContext)
     const { id } = request.params as { id: string };
     const current = await engine();
     await call(() => current.deleteOverride(id));
+    (await context.runtime()).handoffs?.refresh();
     return reply.status(204).send();
   });
 
+  /** Every delivery attempt and its outcome, newest first (needs a store with an attempt history). */
   app.get(`${base}/notifications`, async (request) => {
+    const query = request.query as Query;
+    const runtime = await context.runtime();
+    if (!runtime.attempts)
+      throw new HttpError(404, "this server's store keeps no history of delivery attempts");
+    const limitText = one(query, 'limit');
+    const limit = limitText === undefined ? 100 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new BadRequest(
+        `limit: ${JSON.stringify(limitText)} is not a whole number from 1 to 10000`,
+        true,
+      );
+    const since = timeParam(query, 'since');
+    const filters = {
+      groupKey: one(query, 'group_key'),
+      receiver: one(query, 'receiver'),
+      integration: one(query, 'integration'),
+      incidentId: one(query, 'incident'),
+    };
+    const attempts = await runtime.attempts.list({
+      ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)),
+      ...(since !== undefined ? { since } : {}),
+      limit,
+    });
+    return attempts.map((attempt) => ({
+      at: iso(attempt.at),
+      groupKey: attempt.groupKey,
+      receiver: attempt.receiver,
+      integration: attempt.integration,
+      attempt: attempt.attempt,
+      ok: attempt.ok,
+      reason: attempt.reason ?? null,
+      statusCode: attempt.statusCode ?? null,
+      message: attempt.message ?? null,
+      willRetry: attempt.willRetry ?? null,
+      latencyMs: attempt.latencyMs ?? null,
+      firing: attempt.firing,
+      resolved: attempt.resolved,
+      incidentId: attempt.incidentId ?? null,
+    }));
+  });
+
+  /** The notification log: what was last sent for each group to each integration (dedup state). */
+  app.get(`${base}/notifications/log`, async (request) => {
     const query = request.query as Query;
     const runtime = await context.runtime();
     const groupKey = one(query, 'group_key');
