@@ -106,6 +106,8 @@ describe('escalation simulate', () => {
       '+0m 2026-03-02T15:00:00.000Z triggered 1 alice',
       '+15m 2026-03-02T15:15:00.000Z escalated 2 bob',
       '+20m 2026-03-02T15:20:00.000Z incident-acknowledged - alice',
+      '+20m 2026-03-02T15:20:00.000Z acknowledged 2 alice',
+      '+20m 2026-03-02T15:20:00.000Z acknowledged 2 bob',
       '+25m 2026-03-02T15:25:00.000Z incident-resolved - simulation',
       '+25m 2026-03-02T15:25:00.000Z resolved - alice',
       '+25m 2026-03-02T15:25:00.000Z resolved - bob',

@@ -126,7 +126,10 @@ export function createMemoryStore(): Store {
             (query.since === undefined || attempt.at >= query.since),
         );
         // Newest first; appended in time order, so reversing keeps ties in append order reversed.
-        return matches.reverse().slice(0, query.limit ?? matches.length).map(copy);
+        return matches
+          .reverse()
+          .slice(0, query.limit ?? matches.length)
+          .map(copy);
       },
       async deleteBefore(time) {
         const kept = attempts.filter((attempt) => attempt.at >= time);
