@@ -86,7 +86,7 @@ export { createPipelineEvents } from './events.js';
 export type { PipelineEvents, PipelineEventMap } from './events.js';
 export { createPipeline } from './pipeline.js';
 export type { Pipeline, PipelineOptions, PipelineStats } from './pipeline.js';
-export { needsUpdate } from './delivery.js';
+export { needsUpdate, RateLimiter } from './delivery.js';
 export type { RetryOptions } from './delivery.js';
 export { BoundedBatchQueue } from './bounded-queue.js';
 export { createStaticRouter, defaultRouteSettings } from './static-router.js';

@@ -2,12 +2,13 @@
 // incident per aggregation group instead of notifying directly; its own integrations (slack_configs,
 // sms_configs, webhook_configs, console_configs…) become the channels its pages go through, and the
 // severity's `channels` pick which of them page people.
-import { ConfigError } from '@phoenix-alerting/core';
+import { ConfigError, RateLimiter, isResolved } from '@phoenix-alerting/core';
 import type {
   AlertmanagerConfig,
   Clock,
   DeliveryResult,
   Notification,
+  NotificationAttemptStore,
   Notifier,
   NotifyOptions,
 } from '@phoenix-alerting/core';
@@ -28,6 +29,8 @@ export interface BuildEscalationOptions {
   clock: Clock;
   logger: Logger;
   externalURL: string;
+  /** The store's attempt history, read when a page is attempted. */
+  attempts: () => NotificationAttemptStore | undefined;
 }
 
 const SECTIONS = [
@@ -49,17 +52,84 @@ export function wantsEscalation(config: AlertmanagerConfig): boolean {
   );
 }
 
+/** A receiver integration pages go through: its notifier and its id (`receiver/type/index`). */
+export interface PagingTarget {
+  notifier: Notifier;
+  integration: string;
+  /** The integration's rate limiter(s), by the notifier's key (one without a key). */
+  limiters: Map<string, RateLimiter>;
+}
+
+interface ChannelRouterOptions {
+  clock: Clock;
+  /** Where each page attempt is recorded (`/api/phoenix/v1/notifications`), when the store keeps it. */
+  attempts: () => NotificationAttemptStore | undefined;
+}
+
+function limiterOf(target: PagingTarget, notification: Notification, clock: Clock) {
+  const limit = target.notifier.rateLimit;
+  if (!limit) return undefined;
+  const key = limit.key?.(notification) ?? '';
+  let limiter = target.limiters.get(key);
+  if (!limiter)
+    target.limiters.set(key, (limiter = new RateLimiter(clock, limit.limit, limit.intervalMs)));
+  return limiter;
+}
+
 /**
  * One notifier per channel name that hands each page to the paging receiver's integrations of
- * that type (all of them, in order: a page succeeds when every one took it).
+ * that type (all of them, in order: a page succeeds when every one took it). Each integration's
+ * published rate limit holds for pages as for notifications (a `Retry-After` pauses it), and every
+ * attempt is recorded in the attempt history.
  */
-function channelRouter(
+export function channelRouter(
   channel: string,
-  byReceiver: ReadonlyMap<string, readonly Notifier[]>,
+  byReceiver: ReadonlyMap<string, readonly PagingTarget[]>,
+  options: ChannelRouterOptions,
 ): Notifier {
+  const { clock } = options;
+  const record = (
+    target: PagingTarget,
+    notification: Notification,
+    attempt: number,
+    result: DeliveryResult,
+    startedAt: number,
+  ) => {
+    const attempts = options.attempts();
+    if (!attempts) return;
+    let resolved = 0;
+    for (const alert of notification.alerts)
+      if (isResolved(alert, notification.timestamp)) resolved++;
+    attempts
+      .append([
+        {
+          at: clock.now(),
+          groupKey: notification.groupKey,
+          receiver: notification.receiver,
+          integration: target.integration,
+          attempt,
+          ok: result.ok,
+          ...(result.ok
+            ? { latencyMs: clock.now() - startedAt }
+            : {
+                reason: result.reason,
+                message: result.message,
+                willRetry: result.retryable,
+                ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
+              }),
+          firing: notification.alerts.length - resolved,
+          resolved,
+          ...(notification.incident ? { incidentId: notification.incident.id } : {}),
+        },
+      ])
+      .catch(() => {});
+  };
   return {
     name: channel,
-    async notify(notification: Notification, options: NotifyOptions): Promise<DeliveryResult> {
+    async notify(
+      notification: Notification,
+      notifyOptions: NotifyOptions,
+    ): Promise<DeliveryResult> {
       const targets = byReceiver.get(notification.receiver) ?? [];
       if (targets.length === 0)
         return {
@@ -69,7 +139,25 @@ function channelRouter(
           message: `receiver ${JSON.stringify(notification.receiver)} has no ${channel} integration to page through`,
         };
       for (const target of targets) {
-        const result = await target.notify(notification, options);
+        const limiter = limiterOf(target, notification, clock);
+        const release = limiter ? await limiter.acquire(notifyOptions.signal) : () => {};
+        const startedAt = clock.now();
+        let result: DeliveryResult;
+        try {
+          result = await target.notifier.notify(notification, notifyOptions);
+        } catch (error) {
+          result = {
+            ok: false,
+            retryable: true,
+            reason: 'network',
+            message: (error as Error).message,
+          };
+        } finally {
+          release();
+        }
+        record(target, notification, notifyOptions.attempt, result, startedAt);
+        if (!result.ok && result.retryAfterMs !== undefined)
+          limiter?.pause(clock.now() + result.retryAfterMs);
         if (!result.ok) return result;
       }
       return { ok: true };
@@ -95,7 +183,7 @@ export function buildEscalation(
   const escalation = parseEscalationConfig(raw, { file: options.file });
 
   const issues: { file: string | undefined; path: string; message: string }[] = [];
-  const byChannel = new Map<string, Map<string, Notifier[]>>();
+  const byChannel = new Map<string, Map<string, PagingTarget[]>>();
   const channels: Notifier[] = [];
   config.receivers.forEach((receiver, index) => {
     const policy = receiver.escalation_policy;
@@ -108,11 +196,19 @@ export function buildEscalation(
       });
       return;
     }
+    const perType = new Map<string, number>();
     for (const notifier of built[receiver.name] ?? []) {
+      // The integration's id as the pipeline numbers it: its index among the receiver's of its type.
+      const index = perType.get(notifier.name) ?? 0;
+      perType.set(notifier.name, index + 1);
       let receivers = byChannel.get(notifier.name);
       if (!receivers) byChannel.set(notifier.name, (receivers = new Map()));
       const list = receivers.get(receiver.name) ?? [];
-      list.push(notifier);
+      list.push({
+        notifier,
+        integration: `${receiver.name}/${notifier.name}/${index}`,
+        limiters: new Map(),
+      });
       receivers.set(receiver.name, list);
       channels.push(notifier);
     }
@@ -134,12 +230,14 @@ export function buildEscalation(
   if (issues.length > 0) throw new ConfigError(issues);
 
   const routers: Record<string, Notifier> = {};
+  const routing: ChannelRouterOptions = { clock: options.clock, attempts: options.attempts };
   for (const [channel, receivers] of byChannel)
-    routers[channel] = channelRouter(channel, receivers);
+    routers[channel] = channelRouter(channel, receivers, routing);
   // Severities whose channels no receiver has (possible only without paging receivers) get a
   // channel that reports it, so the engine can still serve on-call and incidents.
   for (const severity of escalation.severities.values())
-    for (const channel of severity.channels) routers[channel] ??= channelRouter(channel, new Map());
+    for (const channel of severity.channels)
+      routers[channel] ??= channelRouter(channel, new Map(), routing);
 
   const base = options.externalURL.replace(/\/+$/, '');
   const engine = createEscalationEngine({

@@ -114,6 +114,7 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
     clock,
     logger,
     externalURL: shared.externalURL,
+    attempts: () => shared.store.attempts,
   });
   if (escalation) Object.assign(receivers, escalation.receivers);
   // Handoffs of the rotations become `OnCallHandoff` alerts, routed like any other.
