@@ -24,7 +24,8 @@ export const FIXTURE_URL = new URL(
 export const EXTERNAL_URL = 'http://alertmanager.example.com:9093/am';
 export const SECRET_TOKEN = 'fixture-bearer-token';
 
-const DELIVERY_TIMEOUT_MS = 20_000;
+// Generous: on a loaded CI machine (2 CPUs, every suite at once) Alertmanager has taken over 20 s.
+const DELIVERY_TIMEOUT_MS = 60_000;
 
 /** Three integrations over two routes of the same alerts: plain, truncated, and basic auth. */
 export function alertmanagerConfig(sinkURL) {
@@ -142,6 +143,7 @@ async function listen(server) {
  */
 export async function recordWebhookDeliveries(binary = ALERTMANAGER_BINARY) {
   const deliveries = new Map();
+  const seen = [];
   let onDelivery = () => {};
   const sink = createServer((request, response) => {
     const chunks = [];
@@ -152,6 +154,7 @@ export async function recordWebhookDeliveries(binary = ALERTMANAGER_BINARY) {
       // POST: only a delivery that accounts for all posted alerts is the one to record.
       const message = JSON.parse(body);
       const complete = message.alerts.length + message.truncatedAlerts === POSTED_ALERTS.length;
+      seen.push(`${request.url}: ${message.alerts.length} alerts${complete ? '' : ' (partial)'}`);
       if (complete && !deliveries.has(request.url)) {
         const { host: _host, ...headers } = request.headers;
         deliveries.set(request.url, { path: request.url, method: request.method, headers, body });
@@ -191,7 +194,13 @@ export async function recordWebhookDeliveries(binary = ALERTMANAGER_BINARY) {
     await waitUntilReady(url, child, output);
     const received = new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`no webhook delivery in time:\n${output.join('')}`)),
+        () =>
+          reject(
+            new Error(
+              `no complete webhook delivery to both receivers in ${DELIVERY_TIMEOUT_MS} ms ` +
+                `(received: ${seen.join('; ') || 'nothing'}):\n${output.join('')}`,
+            ),
+          ),
         DELIVERY_TIMEOUT_MS,
       );
       onDelivery = () => {

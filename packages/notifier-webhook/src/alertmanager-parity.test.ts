@@ -154,6 +154,6 @@ describe('webhook payload parity with Alertmanager', () => {
       const deliveries = await recordWebhookDeliveries();
       expect(deliveries.map((d) => d.path)).toEqual(['/all', '/truncated']);
       await expectSameRequests(sink, deliveries);
-    }, 30_000);
+    }, 90_000);
   });
 });
