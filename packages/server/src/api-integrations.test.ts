@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { createAckToken } from '@phoenix-alerting/notifier-email';
 import { twilioSignature } from '@phoenix-alerting/notifier-sms';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, waitFor } from './test-harness.js';
+import { startServer, waitForIncident } from './test-harness.js';
 import type { Harness } from './test-harness.js';
 
 const TWILIO_TOKEN = 'twilio-auth-token-0123456789';
@@ -64,12 +64,8 @@ describe('acknowledgement endpoints', () => {
     const h = harness;
     await h.post('/api/v2/alerts', [{ labels: { alertname: 'DiskFull', severity: 'critical' } }]);
     await h.clock.advance(1);
-    let incidents: any[] = [];
-    await waitFor(() => {
-      void h.json('/api/phoenix/v1/incidents').then((list) => (incidents = list));
-      return incidents.length > 0 && incidents[0].paged.includes('alice');
-    });
-    return { h, incident: incidents[0] };
+    const incident = await waitForIncident(h, (candidate) => candidate.paged.includes('alice'));
+    return { h, incident };
   }
 
   const status = async (h: Harness, id: string) =>

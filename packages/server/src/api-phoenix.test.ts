@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, startSink, waitFor } from './test-harness.js';
+import { startServer, startSink, waitFor, waitForIncident } from './test-harness.js';
 import type { Harness } from './test-harness.js';
 
 const escalationConfig = (sink: string, auth = '') => `
@@ -82,12 +82,7 @@ describe('/api/phoenix/v1', () => {
     ]);
     expect(posted.statusCode).toBe(200);
     await h.clock.advance(1);
-    let incidents: any[] = [];
-    await waitFor(() => {
-      void h.json('/api/phoenix/v1/incidents').then((list) => (incidents = list));
-      return incidents.length > 0;
-    });
-    return incidents[0];
+    return waitForIncident(h);
   }
 
   it('opens one incident per group, pages level 1 then escalates, and stops after an ack', async () => {
@@ -252,12 +247,7 @@ describe('/api/phoenix/v1', () => {
       { authorization: 'Bearer s3cret' },
     );
     await h.clock.advance(1);
-    let incidents: any[] = [];
-    await waitFor(() => {
-      void h.json('/api/phoenix/v1/incidents').then((list) => (incidents = list));
-      return incidents.length > 0;
-    });
-    return incidents[0];
+    return waitForIncident(h);
   }
 
   it('says escalation is not configured when it is not', async () => {

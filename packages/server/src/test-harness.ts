@@ -162,3 +162,20 @@ export function silenceBody(matchers: Record<string, string>, extra: Record<stri
     ...extra,
   };
 }
+
+/** Waits (in real time) until `/api/phoenix/v1/incidents` lists one matching `predicate`; returns it. */
+export async function waitForIncident(
+  harness: Harness,
+  predicate: (incident: any) => boolean = () => true,
+): Promise<any> {
+  let found: any;
+  let pending: Promise<void> | undefined;
+  await waitFor(() => {
+    pending ??= harness.json('/api/phoenix/v1/incidents').then((list: any[]) => {
+      found = list.find(predicate);
+      pending = undefined;
+    });
+    return found !== undefined;
+  });
+  return found;
+}

@@ -21,6 +21,7 @@ import type { SmsNotifier } from '@phoenix-alerting/notifier-sms';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from './context.js';
 import type { ApiContext } from './context.js';
+import type { IntegrationSecrets } from '../settings.js';
 
 /** Where the acknowledgement endpoints live; the auth hook lets these through. */
 export const INTEGRATIONS_PREFIX = '/api/phoenix/v1/integrations/';
@@ -52,6 +53,18 @@ function unauthorized(reply: FastifyReply, what: string) {
 }
 
 export function registerIntegrationRoutes(app: FastifyInstance, context: ApiContext): void {
+  /** A `server.integrations` secret; 404 naming the setting when it is not configured. */
+  async function secretOf(
+    name: keyof IntegrationSecrets,
+    what: string,
+    setting: string,
+  ): Promise<string> {
+    const secret = (await context.runtime()).loaded.settings.integrations[name];
+    if (!secret)
+      throw new HttpError(404, `${what} not configured: set server.integrations.${setting}`);
+    return secret;
+  }
+
   async function engine(): Promise<EscalationEngine> {
     const runtime = await context.runtime();
     if (!runtime.escalation) throw new HttpError(404, 'escalation is not configured');
@@ -132,13 +145,11 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
     });
 
     scope.post(`${INTEGRATIONS_PREFIX}slack/interactions`, async (request, reply) => {
-      const runtime = await context.runtime();
-      const signingSecret = runtime.loaded.settings.integrations.slackSigningSecret;
-      if (!signingSecret)
-        throw new HttpError(
-          404,
-          'Slack interactivity is not configured: set server.integrations.slack_signing_secret',
-        );
+      const signingSecret = await secretOf(
+        'slackSigningSecret',
+        'Slack interactivity is',
+        'slack_signing_secret',
+      );
       const raw = typeof request.body === 'string' ? request.body : '';
       let interaction;
       try {
@@ -176,13 +187,11 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
     });
 
     scope.post(`${INTEGRATIONS_PREFIX}pagerduty/webhook`, async (request, reply) => {
-      const runtime = await context.runtime();
-      const secret = runtime.loaded.settings.integrations.pagerdutyWebhookSecret;
-      if (!secret)
-        throw new HttpError(
-          404,
-          'PagerDuty webhooks are not configured: set server.integrations.pagerduty_webhook_secret',
-        );
+      const secret = await secretOf(
+        'pagerdutyWebhookSecret',
+        'PagerDuty webhooks are',
+        'pagerduty_webhook_secret',
+      );
       const raw = typeof request.body === 'string' ? request.body : '';
       if (!verifyPagerDutySignature({ secret, rawBody: raw, headers: request.headers }))
         return unauthorized(reply, 'pagerduty');
@@ -216,11 +225,13 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
     });
 
     scope.post(`${INTEGRATIONS_PREFIX}email/ack`, async (request, reply) => {
-      const runtime = await context.runtime();
-      const secret = runtime.loaded.settings.integrations.ackLinkSecret;
+      const secret = await secretOf(
+        'ackLinkSecret',
+        'email acknowledgement links are',
+        'ack_link_secret',
+      );
       const raw = typeof request.body === 'string' ? request.body : '';
       const token = new URLSearchParams(raw).get('token') ?? '';
-      if (!secret) throw new HttpError(404, 'email acknowledgement links are not configured');
       let claims;
       try {
         claims = verifyAckToken({ secret, token, now: context.clock.now() });
@@ -251,9 +262,11 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
 
   // Mail scanners follow links: GET only shows what the link would do, a button POSTs it.
   app.get(`${INTEGRATIONS_PREFIX}email/ack`, async (request, reply) => {
-    const runtime = await context.runtime();
-    const secret = runtime.loaded.settings.integrations.ackLinkSecret;
-    if (!secret) throw new HttpError(404, 'email acknowledgement links are not configured');
+    const secret = await secretOf(
+      'ackLinkSecret',
+      'email acknowledgement links are',
+      'ack_link_secret',
+    );
     const token = String((request.query as Record<string, unknown>).token ?? '');
     let claims;
     try {
