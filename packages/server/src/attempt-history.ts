@@ -95,3 +95,60 @@ export function recordAttempts(
     timer = undefined;
   };
 }
+
+/** A NotificationAttemptStore that batches appends and can be flushed and stopped. */
+export interface BatchedAttemptStore extends NotificationAttemptStore {
+  /** Writes what is buffered. */
+  flush(): Promise<void>;
+  /** Writes what is buffered and stops the timer; later appends are written at once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Buffers attempts and appends them in one store call per `intervalMs` (default 100 ms): a storm
+ * of notifications then costs one transaction per interval, not one per attempt (each a
+ * synchronous commit on the event loop with SQLite). Reads flush first, so they see every attempt.
+ * The history is diagnostic: a crash loses at most the last interval of it.
+ */
+export function batchAttempts(
+  store: NotificationAttemptStore,
+  options: { clock: Clock; logger: Logger; intervalMs?: number },
+): BatchedAttemptStore {
+  const { clock, logger } = options;
+  const intervalMs = options.intervalMs ?? 100;
+  let buffer: NotificationAttempt[] = [];
+  let timer: TimerHandle | undefined;
+  let stopped = false;
+  const flush = async () => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return;
+    const batch = buffer;
+    buffer = [];
+    try {
+      await store.append(batch);
+    } catch (error) {
+      logger.warn({ err: error, attempts: batch.length }, 'could not record delivery attempts');
+    }
+  };
+  return {
+    async append(attempts) {
+      buffer.push(...attempts);
+      if (stopped) return flush();
+      timer ??= clock.setTimeout(() => void flush(), intervalMs);
+    },
+    async list(query) {
+      await flush();
+      return store.list(query);
+    },
+    async deleteBefore(time) {
+      await flush();
+      return store.deleteBefore(time);
+    },
+    flush,
+    async stop() {
+      stopped = true;
+      await flush();
+    },
+  };
+}

@@ -28,7 +28,7 @@ import type { Logger } from 'pino';
 import { IngestTracker, createApiSource } from './api-source.js';
 import type { ApiSource } from './api-source.js';
 import type { LoadedConfig } from './load-server-config.js';
-import { recordAttempts } from './attempt-history.js';
+import { batchAttempts, recordAttempts } from './attempt-history.js';
 import { buildEscalation } from './escalation.js';
 import { createHandoffSource } from './handoffs.js';
 import type { HandoffSource } from './handoffs.js';
@@ -109,12 +109,16 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
   });
   const integrations = Object.values(receivers).flat();
   // Receivers with an escalation policy page through the engine; their integrations are its channels.
+  // The attempt history, written in batches (one store call per 100 ms, not one per attempt).
+  const attempts = shared.store.attempts
+    ? batchAttempts(shared.store.attempts, { clock, logger })
+    : undefined;
   const escalation = buildEscalation(config, receivers, {
     file: loaded.file,
     clock,
     logger,
     externalURL: shared.externalURL,
-    attempts: () => shared.store.attempts,
+    attempts: () => attempts,
   });
   if (escalation) Object.assign(receivers, escalation.receivers);
   // Handoffs of the rotations become `OnCallHandoff` alerts, routed like any other.
@@ -184,7 +188,7 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
     receiverNames: config.receivers.map((receiver) => receiver.name),
     configuredSources,
     notificationLog: shared.store.notificationLog,
-    ...(shared.store.attempts ? { attempts: shared.store.attempts } : {}),
+    ...(attempts ? { attempts } : {}),
     externalURL: shared.externalURL,
     integrations,
     ...(escalation ? { escalation: escalation.engine } : {}),
@@ -202,8 +206,7 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
         for (const channel of escalation.channels) await channel.start?.(context);
         await escalation.engine.start(context);
       }
-      if (shared.store.attempts)
-        stopRecording = recordAttempts(pipeline.events, shared.store.attempts, { clock, logger });
+      if (attempts) stopRecording = recordAttempts(pipeline.events, attempts, { clock, logger });
       await pipeline.start();
       for (const configured of configuredSources)
         logger.info(describeSource(configured), 'source started');
@@ -226,6 +229,7 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
           }
         } finally {
           stopRecording();
+          await attempts?.stop();
           tracker.releaseAll();
         }
       })());
