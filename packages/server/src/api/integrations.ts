@@ -3,8 +3,7 @@
 // signature over the raw body: an unsigned or badly signed request gets 401 and changes nothing.
 // They are exempt from the bearer token, which those callers cannot send.
 import { PhoenixError } from '@phoenix-alerting/core';
-import type { Notifier } from '@phoenix-alerting/core';
-import { createOnCallSchedule } from '@phoenix-alerting/escalation';
+import type { IncidentRecord, Notifier } from '@phoenix-alerting/core';
 import type { EscalationEngine } from '@phoenix-alerting/escalation';
 import { verifyAckToken } from '@phoenix-alerting/notifier-email';
 import {
@@ -21,6 +20,7 @@ import type { SmsNotifier } from '@phoenix-alerting/notifier-sms';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from './context.js';
 import type { ApiContext } from './context.js';
+import { escalationEngine } from './phoenix.js';
 import type { IntegrationSecrets } from '../settings.js';
 
 /** Where the acknowledgement endpoints live; the auth hook lets these through. */
@@ -41,6 +41,9 @@ function page(reply: FastifyReply, status: number, title: string, body: string) 
         `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>\n`,
     );
 }
+
+/** The raw body these routes keep as text (their parser), or '' without one. */
+const bodyText = (body: unknown) => (typeof body === 'string' ? body : '');
 
 function unauthorized(reply: FastifyReply, what: string) {
   return reply
@@ -65,25 +68,37 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
     return secret;
   }
 
-  async function engine(): Promise<EscalationEngine> {
-    const runtime = await context.runtime();
-    if (!runtime.escalation) throw new HttpError(404, 'escalation is not configured');
-    return runtime.escalation;
-  }
+  const engine = () => escalationEngine(context);
 
-  /** Acknowledges or resolves; an incident already in that state is left as it is. */
+  /**
+   * Acknowledges or resolves; an incident already in that state is left as it is. What the engine
+   * refuses (unknown incident, a move its state does not allow) comes back as `refused`, for each
+   * caller to answer in its own form.
+   */
   async function act(
     current: EscalationEngine,
     id: string,
     action: 'acknowledge' | 'resolve' | 'unacknowledge',
     by: string,
-  ) {
-    const incident = await current.getIncident(id);
-    if (action === 'resolve' && incident.status === 'resolved') return incident;
-    if (action === 'acknowledge' && incident.status !== 'new') return incident;
-    if (action === 'unacknowledge' && incident.status !== 'acknowledged') return incident;
-    return current[action](id, by);
+  ): Promise<{ incident: IncidentRecord } | { refused: PhoenixError }> {
+    try {
+      const incident = await current.getIncident(id);
+      const unchanged =
+        (action === 'resolve' && incident.status === 'resolved') ||
+        (action === 'acknowledge' && incident.status !== 'new') ||
+        (action === 'unacknowledge' && incident.status !== 'acknowledged');
+      return { incident: unchanged ? incident : await current[action](id, by) };
+    } catch (error) {
+      if (PhoenixError.isInstance(error)) return { refused: error };
+      throw error;
+    }
   }
+
+  /** What people see after acting: `Incident 12 is acknowledged.`, or why nothing changed. */
+  const outcome = (result: { incident: IncidentRecord } | { refused: PhoenixError }) =>
+    'refused' in result
+      ? result.refused.message
+      : `Incident ${result.incident.number} is ${result.incident.status}.`;
 
   app.register(async (scope) => {
     // Signatures are computed over the exact bytes sent: keep every body as text.
@@ -94,7 +109,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
 
     scope.post(`${INTEGRATIONS_PREFIX}twilio/sms`, async (request, reply) => {
       const runtime = await context.runtime();
-      const raw = typeof request.body === 'string' ? request.body : '';
+      const raw = bodyText(request.body);
       const params = Object.fromEntries(new URLSearchParams(raw));
       const signature = request.headers['x-twilio-signature'];
       const url = `${runtime.externalURL.replace(/\/+$/, '')}${request.url}`;
@@ -122,7 +137,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
       } catch {
         return twiml(`There is no incident ${parsed.number}.`);
       }
-      const schedule = createOnCallSchedule(current.config.oncall);
+      const schedule = current.currentSchedule();
       const person = incident.paged
         .map((name) => schedule.person(name))
         .find((candidate) => candidate?.phone !== undefined && candidate.phone === params.From);
@@ -135,13 +150,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
           `This number was not paged for incident ${parsed.number}; nothing was changed.`,
         );
       }
-      try {
-        const after = await act(current, incident.id, parsed.action, person.name);
-        return twiml(`Incident ${after.number} is ${after.status}.`);
-      } catch (error) {
-        if (PhoenixError.isInstance(error)) return twiml(error.message);
-        throw error;
-      }
+      return twiml(outcome(await act(current, incident.id, parsed.action, person.name)));
     });
 
     scope.post(`${INTEGRATIONS_PREFIX}slack/interactions`, async (request, reply) => {
@@ -150,7 +159,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
         'Slack interactivity is',
         'slack_signing_secret',
       );
-      const raw = typeof request.body === 'string' ? request.body : '';
+      const raw = bodyText(request.body);
       let interaction;
       try {
         verifySlackRequest({
@@ -173,17 +182,8 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
         .find((member) => member.slack === interaction.userId);
       const by = person?.name ?? `slack:${interaction.userId}`;
       // Slack shows the text of a 200 answer to the person who clicked, ephemerally.
-      try {
-        const incident = await act(current, interaction.incidentId, interaction.action, by);
-        return reply.status(200).send({
-          response_type: 'ephemeral',
-          text: `Incident ${incident.number} is ${incident.status}.`,
-        });
-      } catch (error) {
-        if (PhoenixError.isInstance(error))
-          return reply.status(200).send({ response_type: 'ephemeral', text: error.message });
-        throw error;
-      }
+      const result = await act(current, interaction.incidentId, interaction.action, by);
+      return reply.status(200).send({ response_type: 'ephemeral', text: outcome(result) });
     });
 
     scope.post(`${INTEGRATIONS_PREFIX}pagerduty/webhook`, async (request, reply) => {
@@ -192,7 +192,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
         'PagerDuty webhooks are',
         'pagerduty_webhook_secret',
       );
-      const raw = typeof request.body === 'string' ? request.body : '';
+      const raw = bodyText(request.body);
       if (!verifyPagerDutySignature({ secret, rawBody: raw, headers: request.headers }))
         return unauthorized(reply, 'pagerduty');
       let event;
@@ -213,15 +213,15 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
       if (!event || !key || !action) return reply.status(202).send({ status: 'ignored' });
       const current = await engine();
       const by = `pagerduty:${event.agent?.name ?? event.agent?.id ?? 'unknown'}`;
-      try {
-        const incident = await act(current, key, action, by);
-        return reply.status(200).send({ status: incident.status, incident: incident.number });
-      } catch (error) {
+      const result = await act(current, key, action, by);
+      if ('refused' in result) {
         // Events of incidents Phoenix did not open (plain Alertmanager receivers) are not ours.
-        if (PhoenixError.isInstance(error) && error.code === 'ERR_NOT_FOUND')
+        if (result.refused.code === 'ERR_NOT_FOUND')
           return reply.status(202).send({ status: 'ignored' });
-        throw error;
+        throw result.refused;
       }
+      const { incident } = result;
+      return reply.status(200).send({ status: incident.status, incident: incident.number });
     });
 
     scope.post(`${INTEGRATIONS_PREFIX}email/ack`, async (request, reply) => {
@@ -230,7 +230,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
         'email acknowledgement links are',
         'ack_link_secret',
       );
-      const raw = typeof request.body === 'string' ? request.body : '';
+      const raw = bodyText(request.body);
       const token = new URLSearchParams(raw).get('token') ?? '';
       let claims;
       try {
@@ -244,19 +244,16 @@ export function registerIntegrationRoutes(app: FastifyInstance, context: ApiCont
         );
       }
       const current = await engine();
-      try {
-        const incident = await act(current, claims.incidentId, claims.action, 'email link');
-        return page(reply, 200, `Incident ${incident.number} is ${incident.status}`, '');
-      } catch (error) {
-        if (PhoenixError.isInstance(error))
-          return page(
-            reply,
-            error.code === 'ERR_NOT_FOUND' ? 404 : 409,
-            'Not changed',
-            `<p>${escapeHtml(error.message)}</p>`,
-          );
-        throw error;
-      }
+      const result = await act(current, claims.incidentId, claims.action, 'email link');
+      if ('refused' in result)
+        return page(
+          reply,
+          result.refused.code === 'ERR_NOT_FOUND' ? 404 : 409,
+          'Not changed',
+          `<p>${escapeHtml(result.refused.message)}</p>`,
+        );
+      const { incident } = result;
+      return page(reply, 200, `Incident ${incident.number} is ${incident.status}`, '');
     });
   });
 

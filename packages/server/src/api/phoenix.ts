@@ -103,6 +103,18 @@ function one(query: Query, name: string): string | undefined {
   return Array.isArray(raw) ? raw[raw.length - 1] : raw;
 }
 
+/** The `limit` parameter: a whole number from 1 to 10000, `fallback` when absent. */
+function limitParam(query: Query, fallback: number): number {
+  const text = one(query, 'limit');
+  const limit = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+    throw new BadRequest(
+      `limit: ${JSON.stringify(text)} is not a whole number from 1 to 10000`,
+      true,
+    );
+  return limit;
+}
+
 /** An RFC 3339 time parameter, in ms since epoch. */
 function timeParam(query: Query, name: string): number | undefined {
   const value = one(query, name);
@@ -179,18 +191,21 @@ async function call<T>(action: () => Promise<T> | T): Promise<T> {
   }
 }
 
+/** The running configuration's escalation engine; 404 saying what to configure when there is none. */
+export async function escalationEngine(context: ApiContext): Promise<EscalationEngine> {
+  const runtime = await context.runtime();
+  if (!runtime.escalation)
+    throw new HttpError(
+      404,
+      'escalation is not configured: add escalation_policies (and teams, oncall_rotations) to the configuration',
+    );
+  return runtime.escalation;
+}
+
 export function registerPhoenixRoutes(app: FastifyInstance, context: ApiContext): void {
   const base = '/api/phoenix/v1';
 
-  async function engine(): Promise<EscalationEngine> {
-    const runtime = await context.runtime();
-    if (!runtime.escalation)
-      throw new HttpError(
-        404,
-        'escalation is not configured: add escalation_policies (and teams, oncall_rotations) to the configuration',
-      );
-    return runtime.escalation;
-  }
+  const engine = () => escalationEngine(context);
 
   app.get(`${base}/incidents`, async (request) => {
     const query = request.query as Query;
@@ -208,13 +223,8 @@ export function registerPhoenixRoutes(app: FastifyInstance, context: ApiContext)
         throw new BadRequest(`filter: ${(error as Error).message}`, true);
       }
     });
-    const limitText = one(query, 'limit');
-    const limit = limitText === undefined ? undefined : Number(limitText);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 10_000))
-      throw new BadRequest(
-        `limit: ${JSON.stringify(limitText)} is not a whole number from 1 to 10000`,
-        true,
-      );
+    // The engine's default, 100, unless given.
+    const limit = limitParam(query, 100);
     const since = timeParam(query, 'since');
     const until = timeParam(query, 'until');
     const receiver = one(query, 'receiver');
@@ -227,7 +237,7 @@ export function registerPhoenixRoutes(app: FastifyInstance, context: ApiContext)
         ...(matchers.length > 0 ? { matchers } : {}),
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
-        ...(limit !== undefined ? { limit } : {}),
+        limit,
       }),
     );
     return incidents.map((incident) => incidentJson(incident));
@@ -360,13 +370,7 @@ export function registerPhoenixRoutes(app: FastifyInstance, context: ApiContext)
     const runtime = await context.runtime();
     if (!runtime.attempts)
       throw new HttpError(404, "this server's store keeps no history of delivery attempts");
-    const limitText = one(query, 'limit');
-    const limit = limitText === undefined ? 100 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-      throw new BadRequest(
-        `limit: ${JSON.stringify(limitText)} is not a whole number from 1 to 10000`,
-        true,
-      );
+    const limit = limitParam(query, 100);
     const since = timeParam(query, 'since');
     const filters = {
       groupKey: one(query, 'group_key'),
