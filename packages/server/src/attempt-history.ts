@@ -15,11 +15,33 @@ import type { Logger } from 'pino';
 export const ATTEMPT_RETENTION_MS = 7 * 24 * 3_600_000;
 const COLLECT_EVERY_MS = 3_600_000;
 
-function counts(notification: Notification) {
+/** How one attempt ended: delivered after `latencyMs`, or failed and why. */
+export type AttemptOutcome =
+  | { ok: true; latencyMs: number }
+  | { ok: false; reason: string; statusCode?: number; message: string; willRetry: boolean };
+
+/** The history record of one attempt of `notification` to `integration`, ended at `at`. */
+export function attemptRecord(
+  at: number,
+  integration: string,
+  notification: Notification,
+  attempt: number,
+  outcome: AttemptOutcome,
+): NotificationAttempt {
   let resolved = 0;
   for (const alert of notification.alerts)
     if (isResolved(alert, notification.timestamp)) resolved++;
-  return { firing: notification.alerts.length - resolved, resolved };
+  return {
+    at,
+    groupKey: notification.groupKey,
+    receiver: notification.receiver,
+    integration,
+    attempt,
+    ...outcome,
+    firing: notification.alerts.length - resolved,
+    resolved,
+    ...(notification.incident ? { incidentId: notification.incident.id } : {}),
+  };
 }
 
 /** Starts recording; returns the function that stops it. */
@@ -37,26 +59,18 @@ export function recordAttempts(
       );
     });
   };
-  const base = (integration: string, notification: Notification) => ({
-    at: clock.now(),
-    groupKey: notification.groupKey,
-    receiver: notification.receiver,
-    integration,
-    ...counts(notification),
-    ...(notification.incident ? { incidentId: notification.incident.id } : {}),
-  });
   const sent = (event: {
     integration: string;
     notification: Notification;
     attempts: number;
     latencyMs: number;
   }) =>
-    append({
-      ...base(event.integration, event.notification),
-      attempt: event.attempts,
-      ok: true,
-      latencyMs: Math.round(event.latencyMs),
-    });
+    append(
+      attemptRecord(clock.now(), event.integration, event.notification, event.attempts, {
+        ok: true,
+        latencyMs: Math.round(event.latencyMs),
+      }),
+    );
   const failed = (event: {
     integration: string;
     notification: Notification;
@@ -64,15 +78,15 @@ export function recordAttempts(
     result: { reason: string; statusCode?: number; message: string };
     willRetry: boolean;
   }) =>
-    append({
-      ...base(event.integration, event.notification),
-      attempt: event.attempt,
-      ok: false,
-      reason: event.result.reason,
-      ...(event.result.statusCode !== undefined ? { statusCode: event.result.statusCode } : {}),
-      message: event.result.message,
-      willRetry: event.willRetry,
-    });
+    append(
+      attemptRecord(clock.now(), event.integration, event.notification, event.attempt, {
+        ok: false,
+        reason: event.result.reason,
+        ...(event.result.statusCode !== undefined ? { statusCode: event.result.statusCode } : {}),
+        message: event.result.message,
+        willRetry: event.willRetry,
+      }),
+    );
   events.on('notification-sent', sent);
   events.on('delivery-failed', failed);
 

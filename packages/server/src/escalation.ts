@@ -2,7 +2,8 @@
 // incident per aggregation group instead of notifying directly; its own integrations (slack_configs,
 // sms_configs, webhook_configs, console_configs…) become the channels its pages go through, and the
 // severity's `channels` pick which of them page people.
-import { ConfigError, RateLimiter, isResolved } from '@phoenix-alerting/core';
+import { ConfigError, RateLimiter } from '@phoenix-alerting/core';
+import { attemptRecord } from './attempt-history.js';
 import type {
   AlertmanagerConfig,
   Clock,
@@ -97,30 +98,23 @@ export function channelRouter(
   ) => {
     const attempts = options.attempts();
     if (!attempts) return;
-    let resolved = 0;
-    for (const alert of notification.alerts)
-      if (isResolved(alert, notification.timestamp)) resolved++;
     attempts
       .append([
-        {
-          at: clock.now(),
-          groupKey: notification.groupKey,
-          receiver: notification.receiver,
-          integration: target.integration,
+        attemptRecord(
+          clock.now(),
+          target.integration,
+          notification,
           attempt,
-          ok: result.ok,
-          ...(result.ok
-            ? { latencyMs: clock.now() - startedAt }
+          result.ok
+            ? { ok: true, latencyMs: clock.now() - startedAt }
             : {
+                ok: false,
                 reason: result.reason,
                 message: result.message,
                 willRetry: result.retryable,
                 ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
-              }),
-          firing: notification.alerts.length - resolved,
-          resolved,
-          ...(notification.incident ? { incidentId: notification.incident.id } : {}),
-        },
+              },
+        ),
       ])
       .catch(() => {});
   };
