@@ -54,13 +54,15 @@ export async function waitUntilReady(url, child, output) {
 }
 
 /**
- * Starts Alertmanager on a free 127.0.0.1 port with a do-nothing route, its own temp storage and
- * no gossip. Resolves to `{ url, stop }`; `stop()` kills it and removes the temp directory.
+ * Starts Alertmanager on a free 127.0.0.1 port with its own temp storage and no gossip: by default
+ * with a do-nothing route, or with `options.config` (the YAML text), extra command-line `args` and
+ * an `env`. Resolves to `{ url, output, stop }` (`output`: what it printed so far); `stop()` kills it
+ * and removes the temp directory. The notifiers' recording scripts use it too.
  */
-export async function startAlertmanager(binary = ALERTMANAGER_BINARY) {
+export async function startAlertmanager(binary = ALERTMANAGER_BINARY, options = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'phoenix-am-'));
   const configFile = join(dir, 'alertmanager.yml');
-  await writeFile(configFile, CONFIG);
+  await writeFile(configFile, options.config ?? CONFIG);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
@@ -70,8 +72,9 @@ export async function startAlertmanager(binary = ALERTMANAGER_BINARY) {
       `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
+      ...(options.args ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) },
   );
   const output = [];
   child.stdout.on('data', (chunk) => output.push(String(chunk)));
@@ -99,7 +102,7 @@ export async function startAlertmanager(binary = ALERTMANAGER_BINARY) {
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, output, stop };
 }
 
 /** Sorts keys, so that the fixture is stable whatever order Alertmanager answers in. */

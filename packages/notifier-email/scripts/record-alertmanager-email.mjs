@@ -5,12 +5,9 @@
 // prometheus-alertmanager`); no npm dependencies.
 //
 //   node scripts/record-alertmanager-email.mjs [path/to/alertmanager]
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, waitUntilReady } from '../../core/scripts/collect-fingerprints.mjs';
+import { startAlertmanager } from '../../core/scripts/collect-fingerprints.mjs';
 
 const binary = process.argv[2] ?? '/usr/bin/prometheus-alertmanager';
 const FIXTURE = new URL('../src/__fixtures__/alertmanager-email.json', import.meta.url);
@@ -38,6 +35,8 @@ export const POSTED_ALERTS = [
 const mails = [];
 let onMail = () => {};
 const smtp = createServer((socket) => {
+  // Alertmanager resets its pooled connection when it is stopped: nothing to record then.
+  socket.on('error', () => {});
   socket.write('220 recorder ESMTP\r\n');
   let buffer = '';
   let data = null;
@@ -100,27 +99,12 @@ receivers:
           Reply-To: noreply@example.com
 `;
 
-const dir = await mkdtemp(join(tmpdir(), 'phoenix-am-email-'));
-const configFile = join(dir, 'alertmanager.yml');
-await writeFile(configFile, config);
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const child = spawn(
-  binary,
-  [
-    `--config.file=${configFile}`,
-    `--storage.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    `--web.external-url=${EXTERNAL_URL}`,
-    '--cluster.listen-address=',
-  ],
-  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } },
-);
-const output = [];
-child.stdout.on('data', (chunk) => output.push(String(chunk)));
-child.stderr.on('data', (chunk) => output.push(String(chunk)));
+const { url, output, stop } = await startAlertmanager(binary, {
+  config,
+  args: [`--web.external-url=${EXTERNAL_URL}`],
+  env: { ...process.env, TZ: 'UTC' },
+});
 try {
-  await waitUntilReady(url, child, output);
   const received = new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no mail in time:\n${output.join('')}`)),
@@ -141,9 +125,8 @@ try {
   if (!posted.ok) throw new Error(`POST /api/v2/alerts: ${posted.status}`);
   await received;
 } finally {
-  child.kill('SIGTERM');
+  await stop();
   smtp.close();
-  await rm(dir, { recursive: true, force: true });
 }
 const mail = mails.find((candidate) => candidate.raw.includes('[FIRING:2]'));
 await writeFile(

@@ -5,12 +5,9 @@
 // (Debian: `apt-get install prometheus-alertmanager`); no npm dependencies.
 //
 //   node scripts/record-alertmanager-pagerduty.mjs [path/to/alertmanager]
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, waitUntilReady } from '../../core/scripts/collect-fingerprints.mjs';
+import { startAlertmanager } from '../../core/scripts/collect-fingerprints.mjs';
 
 const binary = process.argv[2] ?? '/usr/bin/prometheus-alertmanager';
 const FIXTURE = new URL('../src/__fixtures__/alertmanager-pagerduty.json', import.meta.url);
@@ -123,27 +120,12 @@ const sink = createServer((request, response) => {
 });
 await new Promise((resolve) => sink.listen(0, '127.0.0.1', resolve));
 const sinkURL = `http://127.0.0.1:${sink.address().port}`;
-const dir = await mkdtemp(join(tmpdir(), 'phoenix-am-pagerduty-'));
-const configFile = join(dir, 'alertmanager.yml');
-await writeFile(configFile, config(sinkURL));
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const child = spawn(
-  binary,
-  [
-    `--config.file=${configFile}`,
-    `--storage.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    `--web.external-url=${EXTERNAL_URL}`,
-    '--cluster.listen-address=',
-  ],
-  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } },
-);
-const output = [];
-child.stdout.on('data', (chunk) => output.push(String(chunk)));
-child.stderr.on('data', (chunk) => output.push(String(chunk)));
+const { url, output, stop } = await startAlertmanager(binary, {
+  config: config(sinkURL),
+  args: [`--web.external-url=${EXTERNAL_URL}`],
+  env: { ...process.env, TZ: 'UTC' },
+});
 try {
-  await waitUntilReady(url, child, output);
   const received = new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no delivery in time:\n${output.join('')}`)),
@@ -163,10 +145,9 @@ try {
   if (!posted.ok) throw new Error(`POST /api/v2/alerts: ${posted.status}`);
   await received;
 } finally {
-  child.kill('SIGTERM');
+  await stop();
   sink.closeAllConnections();
   sink.close();
-  await rm(dir, { recursive: true, force: true });
 }
 const fixture = {
   alertmanager: '0.25.0',

@@ -5,12 +5,9 @@
 // prometheus-alertmanager`); no npm dependencies.
 //
 //   node scripts/record-alertmanager-slack.mjs [path/to/alertmanager]
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, waitUntilReady } from '../../core/scripts/collect-fingerprints.mjs';
+import { startAlertmanager } from '../../core/scripts/collect-fingerprints.mjs';
 
 const binary = process.argv[2] ?? '/usr/bin/prometheus-alertmanager';
 const FIXTURE = new URL('../src/__fixtures__/alertmanager-slack.json', import.meta.url);
@@ -102,23 +99,11 @@ const sink = createServer((request, response) => {
 });
 sink.listen(0, '127.0.0.1');
 await new Promise((resolve) => sink.once('listening', resolve));
-const dir = await mkdtemp(join(tmpdir(), 'am-slack-'));
-const configFile = join(dir, 'alertmanager.yml');
-await writeFile(configFile, config(`http://127.0.0.1:${sink.address().port}`));
-const port = await freePort();
-const output = [];
-const child = spawn(binary, [
-  `--config.file=${configFile}`,
-  `--storage.path=${dir}`,
-  `--web.listen-address=127.0.0.1:${port}`,
-  `--web.external-url=${EXTERNAL_URL}`,
-  '--cluster.listen-address=',
-]);
-child.stdout.on('data', (chunk) => output.push(String(chunk)));
-child.stderr.on('data', (chunk) => output.push(String(chunk)));
+const { url, output, stop } = await startAlertmanager(binary, {
+  config: config(`http://127.0.0.1:${sink.address().port}`),
+  args: [`--web.external-url=${EXTERNAL_URL}`],
+});
 try {
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(url, child, output);
   const response = await fetch(`${url}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -136,7 +121,6 @@ try {
   );
   console.log(`recorded ${Object.keys(bodies).length} Slack posts into ${FIXTURE.pathname}`);
 } finally {
-  child.kill();
+  await stop();
   sink.close();
-  await rm(dir, { recursive: true, force: true });
 }

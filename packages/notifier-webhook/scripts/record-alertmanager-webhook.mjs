@@ -8,13 +8,11 @@
 //
 // The functions are exported for the live differential test in src/webhook-notifier.test.ts.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Starting Alertmanager and waiting for it is shared with core's fingerprint recorder.
-import { freePort, waitUntilReady } from '../../core/scripts/collect-fingerprints.mjs';
+import { startAlertmanager } from '../../core/scripts/collect-fingerprints.mjs';
 
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
 export const FIXTURE_URL = new URL(
@@ -165,33 +163,14 @@ export async function recordWebhookDeliveries(binary = ALERTMANAGER_BINARY) {
   });
   const sinkURL = `http://127.0.0.1:${await listen(sink)}`;
 
-  const dir = await mkdtemp(join(tmpdir(), 'phoenix-am-webhook-'));
-  const configFile = join(dir, 'alertmanager.yml');
-  await writeFile(configFile, alertmanagerConfig(sinkURL));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    binary,
-    [
-      `--config.file=${configFile}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=${EXTERNAL_URL}`,
-      '--web.route-prefix=/',
-      '--cluster.listen-address=',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } },
-  );
-  const output = [];
-  child.stdout.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr.on('data', (chunk) => output.push(String(chunk)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let alertmanager;
   try {
-    await new Promise((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
+    alertmanager = await startAlertmanager(binary, {
+      config: alertmanagerConfig(sinkURL),
+      args: [`--web.external-url=${EXTERNAL_URL}`, '--web.route-prefix=/'],
+      env: { ...process.env, TZ: 'UTC' },
     });
-    await waitUntilReady(url, child, output);
+    const { url, output } = alertmanager;
     const received = new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -217,15 +196,9 @@ export async function recordWebhookDeliveries(binary = ALERTMANAGER_BINARY) {
     if (!posted.ok) throw new Error(`POST /api/v2/alerts: ${posted.status} ${await posted.text()}`);
     await received;
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await alertmanager?.stop();
     sink.closeAllConnections();
     await new Promise((resolve) => sink.close(resolve));
-    await rm(dir, { recursive: true, force: true });
   }
   return [...deliveries.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
 }
