@@ -84,7 +84,7 @@ describe('createPipeline', () => {
     });
     await pipeline.start();
     const result = await pipeline.emit([alert('A'), alert('B')]);
-    expect(result).toEqual({ accepted: 2, rejected: [] });
+    expect(result).toMatchObject({ accepted: 2, rejected: [] });
     await pipeline.stop();
     expect(seen).toEqual(['A', 'B']);
     expect(notifier.received).toHaveLength(1);
@@ -198,6 +198,44 @@ describe('createPipeline', () => {
     await pipeline.emit([alert('Next')]);
     await flushMicrotasks(10);
     expect(good.received).toHaveLength(2);
+  });
+
+  it('settles `processed` once the batch has been through the processors and the dispatcher', async () => {
+    let releaseProcessor: () => void = () => {};
+    const held = new Promise<void>((resolve) => (releaseProcessor = resolve));
+    const dispatched: string[][] = [];
+    const processor: Processor = {
+      name: 'slow',
+      async process(batch) {
+        if (batch.some((a) => a.labels.alertname === 'Held')) await held;
+        return batch;
+      },
+    };
+    const { pipeline } = setup({
+      processors: [processor],
+      dispatcher: {
+        name: 'recording-dispatcher',
+        start() {},
+        dispatch: (alerts) => void dispatched.push(alerts.map((a) => a.labels.alertname!)),
+      },
+    });
+    await pipeline.start();
+    const held1 = await pipeline.emit([alert('Held')]);
+    const next = await pipeline.emit([alert('Next')]);
+    let settled = '';
+    void held1.processed!.then(() => (settled += 'held '));
+    void next.processed!.then(() => (settled += 'next'));
+    await flushMicrotasks(20);
+    expect(settled).toBe('');
+    expect(dispatched).toEqual([]);
+    releaseProcessor();
+    await next.processed;
+    expect(settled).toBe('held next');
+    expect(dispatched).toEqual([['Held'], ['Next']]);
+    // A batch with nothing accepted is processed at once.
+    const none = await pipeline.emit([{ labels: {} }]);
+    await expect(none.processed).resolves.toBeUndefined();
+    await pipeline.stop();
   });
 
   it('drains accepted work on stop, stops plugins in data-flow order, then refuses new alerts', async () => {

@@ -101,6 +101,8 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
   const resolveTimeoutMs = options.resolveTimeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const ingest = new BoundedBatchQueue<Alert>(options.ingestQueueSize ?? 10_000);
+  /** Settles each queued batch's `EmitResult.processed`. */
+  const batchProcessed = new WeakMap<Alert[], () => void>();
   const shutdown = new AbortController();
   const context: PluginContext = { clock, logger, store, events };
 
@@ -190,9 +192,13 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
         rejected.push({ index, reason: error instanceof Error ? error.message : String(error) });
       }
     });
-    if (accepted.length > 0) await ingest.push(accepted);
+    let processed = Promise.resolve();
+    if (accepted.length > 0) {
+      processed = new Promise((resolve) => batchProcessed.set(accepted, resolve));
+      await ingest.push(accepted);
+    }
     events.emit('batch-accepted', { source, alerts: accepted, rejected: rejected.length });
-    return { accepted: accepted.length, rejected };
+    return { accepted: accepted.length, rejected, processed };
   }
 
   async function processBatch(batch: Alert[]): Promise<void> {
@@ -231,6 +237,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
         await processBatch(batch);
       } finally {
         ingest.done(batch);
+        batchProcessed.get(batch)?.();
       }
     }
   }

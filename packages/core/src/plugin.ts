@@ -41,6 +41,13 @@ export interface RejectedAlert {
 export interface EmitResult {
   accepted: number;
   rejected: RejectedAlert[];
+  /**
+   * Resolves once the accepted alerts have been through every processor and the dispatcher (merged,
+   * stored, grouped), also when the pipeline stops meanwhile: a push API can answer then, so that a
+   * client reading right after writing sees its alerts. The pipeline always sets it; hand-written
+   * results (test doubles) may leave it out.
+   */
+  processed?: Promise<void>;
 }
 
 /** Given to a source when it starts: where to send alerts. */

@@ -1,49 +1,41 @@
-import {
-  createLogger,
-  createPipeline,
-  createStaticRouter,
-  fingerprint,
-} from '@phoenix-alerting/core';
+import { createLogger, createPipeline, createStaticRouter } from '@phoenix-alerting/core';
 import type { Router } from '@phoenix-alerting/core';
 import { FakeClock, createMemoryStore } from '@phoenix-alerting/core/testing';
 import { createDedupProcessor } from '@phoenix-alerting/processor-dedup';
 import { createGroupingDispatcher } from '@phoenix-alerting/processor-grouping';
 import { describe, expect, it } from 'vitest';
-import { IngestTracker, createApiSource } from './api-source.js';
+import { createApiSource } from './api-source.js';
 
 function setup(router: Router) {
-  const tracker = new IngestTracker();
   const dedup = createDedupProcessor();
   const dispatcher = createGroupingDispatcher();
   const source = createApiSource();
   const pipeline = createPipeline({
     sources: [source],
-    processors: [dedup, tracker.processor],
+    processors: [dedup],
     router,
-    dispatcher: tracker.dispatcher(dispatcher),
+    dispatcher,
     store: createMemoryStore(),
     clock: new FakeClock('2024-06-01T00:00:00Z'),
     logger: createLogger({ level: 'silent' }),
   });
-  return { tracker, dedup, dispatcher, source, pipeline };
+  return { dedup, dispatcher, source, pipeline };
 }
 
-describe('IngestTracker', () => {
-  it('resolves once the alerts are merged and grouped', async () => {
-    const { tracker, dedup, dispatcher, source, pipeline } = setup(
+describe('createApiSource', () => {
+  it('hands batches to the pipeline, processed once they are merged and grouped', async () => {
+    const { dedup, dispatcher, source, pipeline } = setup(
       createStaticRouter({ receiver: 'x', groupBy: ['alertname'] }),
     );
     await pipeline.start();
-    const labels = { alertname: 'A' };
-    const expectation = tracker.expect([fingerprint(labels)]);
-    await source.emit([{ labels }]);
-    await expectation.done;
+    const result = await source.emit([{ labels: { alertname: 'A' } }]);
+    await result.processed;
     expect(dedup.size).toBe(1);
     expect(dispatcher.groups()).toHaveLength(1);
     await pipeline.stop();
   });
 
-  it('answers when the router fails on some alerts', async () => {
+  it('settles `processed` when the router fails on some alerts', async () => {
     const fallback = createStaticRouter({ receiver: 'x' });
     const router: Router = {
       match(labels) {
@@ -51,23 +43,21 @@ describe('IngestTracker', () => {
         return fallback.match(labels);
       },
     };
-    const { tracker, dedup, source, pipeline } = setup(router);
+    const { dedup, source, pipeline } = setup(router);
     await pipeline.start();
-    const alerts = [{ labels: { alertname: 'Boom' } }, { labels: { alertname: 'Fine' } }];
-    const expectation = tracker.expect(alerts.map((alert) => fingerprint(alert.labels)));
-    await source.emit(alerts);
-    await expectation.done;
+    const result = await source.emit([
+      { labels: { alertname: 'Boom' } },
+      { labels: { alertname: 'Fine' } },
+    ]);
+    await result.processed;
     expect(dedup.size).toBe(2); // stored, though one could not be routed
     await pipeline.stop();
   });
 
-  it('stops waiting for what it is told to forget, and releases everything at stop', async () => {
-    const tracker = new IngestTracker();
-    const forgotten = tracker.expect(['a', 'b']);
-    forgotten.forget(['a', 'b']);
-    await forgotten.done;
-    const pending = tracker.expect(['c']);
-    tracker.releaseAll();
-    await pending.done;
+  it('refuses batches when the pipeline is not running', async () => {
+    const source = createApiSource();
+    await expect(source.emit([{ labels: { alertname: 'A' } }])).rejects.toMatchObject({
+      code: 'ERR_PIPELINE_STOPPED',
+    });
   });
 });

@@ -25,7 +25,7 @@ import { createRouter, createTimeIntervalMuter } from '@phoenix-alerting/router'
 import type { AlertmanagerRouter } from '@phoenix-alerting/router';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { IngestTracker, createApiSource } from './api-source.js';
+import { createApiSource } from './api-source.js';
 import type { ApiSource } from './api-source.js';
 import type { LoadedConfig } from './load-server-config.js';
 import { batchAttempts, recordAttempts } from './attempt-history.js';
@@ -68,7 +68,6 @@ export interface Runtime {
   readonly dispatcher: GroupingDispatcher;
   readonly pipeline: Pipeline;
   readonly source: ApiSource;
-  readonly tracker: IngestTracker;
   /** Receiver names in configuration order. */
   readonly receiverNames: readonly string[];
   /** The `sources:` of the configuration (rule evaluation, health checks), in order. */
@@ -126,13 +125,12 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
   const inhibitor = createInhibitor({ rules: config.inhibit_rules, marker });
   const muter = createTimeIntervalMuter([...config.mute_time_intervals, ...config.time_intervals]);
   const dedup = createDedupProcessor({ marker });
-  const tracker = new IngestTracker();
   const dispatcher = createGroupingDispatcher();
   const source = createApiSource();
   const configuredSources = buildSources(config, { file: loaded.file });
 
   // Alertmanager mutes at notification time; the order of the processors' `process` calls is
-  // dedup → inhibition cache → tracker, and of their `mute` calls silence → inhibit → intervals.
+  // dedup → inhibition cache, and of their `mute` calls silence → inhibit → intervals.
   const inhibitObserver: Processor = {
     name: 'inhibit-observe',
     start: (context) => inhibitor.start(context),
@@ -164,9 +162,9 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
       ...configuredSources.map((configured) => configured.source),
       ...(handoffs ? [handoffs] : []),
     ],
-    processors: [dedup, inhibitObserver, tracker.processor, silenceMuter, inhibitMuter, muter],
+    processors: [dedup, inhibitObserver, silenceMuter, inhibitMuter, muter],
     router,
-    dispatcher: tracker.dispatcher(dispatcher),
+    dispatcher,
     receivers,
     store: shared.store,
     clock,
@@ -184,7 +182,6 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
     dispatcher,
     pipeline,
     source,
-    tracker,
     receiverNames: config.receivers.map((receiver) => receiver.name),
     configuredSources,
     notificationLog: shared.store.notificationLog,
@@ -230,7 +227,6 @@ export function buildRuntime(loaded: LoadedConfig, shared: RuntimeShared): Runti
         } finally {
           stopRecording();
           await attempts?.stop();
-          tracker.releaseAll();
         }
       })());
     },

@@ -1,7 +1,7 @@
 // `/api/v2/alerts` and `/api/v2/alerts/groups`: Alertmanager 0.25's getAlertsHandler,
 // postAlertsHandler and getAlertGroupsHandler (api/v2/api.go).
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { PhoenixError, fingerprint } from '@phoenix-alerting/core';
+import { PhoenixError } from '@phoenix-alerting/core';
 import type { Alert, AlertInput, AlertMark, EmitResult, Matcher } from '@phoenix-alerting/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
@@ -84,15 +84,6 @@ function readPostableAlert(item: unknown): { input: AlertInput } | { problems: s
   return { input };
 }
 
-/** The fingerprint the pipeline gives an input: empty label values are dropped first. */
-function inputFingerprint(input: AlertInput): string {
-  // Copy only when there is an empty value to drop: the copy per alert showed in the profile.
-  if (!Object.values(input.labels).includes('')) return fingerprint(input.labels);
-  const labels: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.labels)) if (value !== '') labels[name] = value;
-  return fingerprint(labels);
-}
-
 /**
  * Emits to the running pipeline and waits until the accepted alerts are merged and grouped.
  * Returns the rejected alerts (indexes into `inputs`).
@@ -101,28 +92,18 @@ async function emitAndWait(
   context: ApiContext,
   inputs: readonly AlertInput[],
 ): Promise<EmitResult['rejected']> {
-  const fingerprints = inputs.map(inputFingerprint);
   for (;;) {
     const runtime = await context.runtime();
-    const expectation = runtime.tracker.expect(fingerprints);
     let result: EmitResult;
     try {
       result = await runtime.source.emit(inputs);
     } catch (error) {
-      expectation.forget(fingerprints);
       // A reload stopped this pipeline under us: hand the batch to the new one.
       if (!PhoenixError.isInstance(error) || error.code !== 'ERR_PIPELINE_STOPPED') throw error;
       if ((await context.runtime()) === runtime) throw error;
       continue;
     }
-    const accepted = new Set(fingerprints);
-    const rejected = new Set(result.rejected.map(({ index }) => index));
-    for (const index of rejected) accepted.delete(fingerprints[index]!);
-    // Forget the rejected ones, unless an accepted alert of the batch has the same labels.
-    expectation.forget(
-      [...rejected].map((index) => fingerprints[index]!).filter((fp) => !accepted.has(fp)),
-    );
-    await expectation.done;
+    await result.processed;
     return result.rejected;
   }
 }
