@@ -115,25 +115,20 @@ export function describeRequestError(error: unknown): string {
  * and reading it lets the connection be reused) of which at most about `maxChars` are kept.
  */
 export async function readResponseText(
-  body: ReadableStream<Uint8Array> | null,
+  body: AsyncIterable<Uint8Array> | null,
   limits: { maxBytes?: number; maxChars?: number } = {},
 ): Promise<string> {
   if (!body) return '';
   const maxBytes = limits.maxBytes ?? 1 << 20;
   const maxChars = limits.maxChars ?? Number.POSITIVE_INFINITY;
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (text.length < maxChars) text += decoder.decode(value, { stream: true });
-    if (bytes > maxBytes) {
-      await reader.cancel();
-      break;
-    }
+  // Leaving the loop early cancels a web stream and destroys a Node stream.
+  for await (const chunk of body) {
+    bytes += chunk.byteLength;
+    if (text.length < maxChars) text += decoder.decode(chunk, { stream: true });
+    if (bytes > maxBytes) break;
   }
   return text;
 }

@@ -214,7 +214,6 @@ describe('createPipeline', () => {
     const { pipeline } = setup({
       processors: [processor],
       dispatcher: {
-        name: 'recording-dispatcher',
         start() {},
         dispatch: (alerts) => void dispatched.push(alerts.map((a) => a.labels.alertname!)),
       },

@@ -12,11 +12,12 @@ import {
   tlsFiles,
 } from '@phoenix-alerting/core';
 import type { HttpClientConfig, TlsMaterial } from '@phoenix-alerting/core';
-import { Agent, ProxyAgent } from 'undici';
+import { Agent, interceptors, ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 
 /** What a request needs from the `http_config`, freshly read. */
 export interface PreparedRequest {
+  /** Follows redirects itself when `follow_redirects` is on. */
   dispatcher: Dispatcher;
   /** `authorization`, when configured. */
   headers: Record<string, string>;
@@ -29,10 +30,12 @@ export interface HttpClient {
   prepare(): Promise<PreparedRequest>;
   /** Secrets known from the configuration itself: passwords, credentials, proxy credentials. */
   readonly secrets: readonly string[];
-  readonly followRedirects: boolean;
   /** Closes the connections once in-flight requests are done. Idempotent. */
   close(): Promise<void>;
 }
+
+/** Fetch's limit (Go's client stops after 10). */
+const MAX_REDIRECTS = 20;
 
 export function createHttpClient(
   config: HttpClientConfig,
@@ -45,9 +48,14 @@ export function createHttpClient(
 
   const createDispatcher = (tlsMaterial: TlsMaterial): Dispatcher => {
     const connect = tlsConnectionOptions(config.tls_config, tlsMaterial);
-    return config.proxy_url
+    const agent = config.proxy_url
       ? new ProxyAgent({ uri: config.proxy_url, requestTls: connect })
       : new Agent({ connect });
+    // As fetch did: up to 20 redirects, 301/302 POSTs and 303s re-sent as GETs without a body,
+    // credentials dropped on a change of origin.
+    return config.follow_redirects
+      ? agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }))
+      : agent;
   };
   let dispatcher = createDispatcher(material);
   let closing: Promise<void> | undefined;
@@ -72,7 +80,6 @@ export function createHttpClient(
 
   return {
     secrets: httpConfigSecrets(config),
-    followRedirects: config.follow_redirects,
 
     async prepare() {
       if (closing) throw new RequestSetupError('the HTTP client is closed');

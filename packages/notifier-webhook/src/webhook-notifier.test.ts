@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createPipelineEvents, systemClock } from '@phoenix-alerting/core';
 import type { DeliveryResult, Notification } from '@phoenix-alerting/core';
@@ -304,6 +307,31 @@ describe('outcomes', () => {
     });
   });
 
+  it('re-sends a POST answered by 303 as a GET without a body, as fetch did', async () => {
+    sink.respond((request) =>
+      request.url === '/old' ? { status: 303, headers: { location: '/new' } } : { status: 200 },
+    );
+    expect((await send(notifier({ url: `${sink.url}/old` }))).ok).toBe(true);
+    expect(sink.requests.map((r) => `${r.method} ${r.url} ${r.body.length}`)).toEqual([
+      expect.stringMatching(/^POST \/old [1-9]\d*$/),
+      'GET /new 0',
+    ]);
+  });
+
+  it('drops credentials when a redirect leaves the origin, and sends the same body', async () => {
+    const other = await startSink();
+    try {
+      sink.respond({ status: 308, headers: { location: `${other.url}/elsewhere` } });
+      const target = notifier({ url: `${sink.url}/hook`, http_config: { bearer_token: 'tok' } });
+      expect(await send(target)).toEqual({ ok: true, statusCode: 200 });
+      expect(sink.requests[0]!.headers.authorization).toBe('Bearer tok');
+      expect(other.requests[0]!.headers.authorization).toBeUndefined();
+      expect(other.requests[0]!.body).toBe(sink.requests[0]!.body);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('is canceled, and sends nothing, once stopped', async () => {
     const target = notifier({ url: sink.url });
     await target.stop();
@@ -387,5 +415,65 @@ describe('secrets', () => {
     });
     await send(target);
     expect(logs.text()).toContain('webhook: delivered');
+  });
+});
+
+describe('the connection', () => {
+  /** A server answering every request with `body`, counting the connections it was sent on. */
+  async function startBodyServer(body: string, options: { hangAfterHead?: boolean } = {}) {
+    let connections = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-length': String(body.length + 1) });
+        response.write(body);
+        // Otherwise the last byte goes too.
+        if (!options.hangAfterHead) response.end('.');
+      });
+    });
+    server.on('connection', () => connections++);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      connections: () => connections,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it('reads 2xx bodies to the end, so that one connection carries every delivery', async () => {
+    const server = await startBodyServer('x'.repeat(200_000));
+    try {
+      const target = notifier({ url: server.url });
+      for (let i = 0; i < 3; i++) {
+        expect(await send(target)).toEqual({ ok: true, statusCode: 200 });
+        // undici frees the connection just after the body ends (fetch's did the same).
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(server.connections()).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is canceled, or times out, while the response body is still arriving', async () => {
+    const server = await startBodyServer('partial', { hangAfterHead: true });
+    try {
+      const controller = new AbortController();
+      const pending = send(notifier({ url: server.url }), controller.signal);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      controller.abort();
+      expect(await pending).toMatchObject({ ok: false, retryable: false, reason: 'canceled' });
+      expect(await send(notifier({ url: server.url, timeout: '100ms' }))).toMatchObject({
+        ok: false,
+        retryable: true,
+        reason: 'timeout',
+      });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -23,7 +23,7 @@ import type {
 } from '@phoenix-alerting/core';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { fetch } from 'undici';
+import type { Dispatcher } from 'undici';
 import { resultFromResponse } from './delivery-result.js';
 import { createHttpClient } from './http-client.js';
 import { buildWebhookMessage, encodeWebhookMessage } from './payload.js';
@@ -72,20 +72,30 @@ function authorizationSecrets(value: string | undefined): string[] {
   return value ? [value, value.slice(value.indexOf(' ') + 1)] : [];
 }
 
+/** Where a request goes: undici's `origin` and `path`, and basic auth from the URL's userinfo. */
+interface RequestTarget {
+  origin: string;
+  /** Path and query; a `#fragment` is never sent. */
+  path: string;
+  headers: Record<string, string>;
+}
+
 /**
- * Fetch refuses URLs with credentials; Go's client turns them into basic auth, which then wins
- * over `http_config`'s own auth (its round trippers leave an existing Authorization alone).
+ * Go's client turns URL credentials into basic auth, which then wins over `http_config`'s own auth
+ * (its round trippers leave an existing Authorization alone).
  */
-function withoutUserinfo(text: string): { url: string; headers: Record<string, string> } {
+function requestTarget(text: string): RequestTarget {
   const url = new URL(text);
-  if (!url.username && !url.password) return { url: text, headers: {} };
+  const target = { origin: url.origin, path: `${url.pathname}${url.search}`, headers: {} };
+  if (!url.username && !url.password) return target;
   const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  url.username = '';
-  url.password = '';
-  return {
-    url: url.href,
-    headers: { authorization: `Basic ${Buffer.from(user).toString('base64')}` },
-  };
+  return { ...target, headers: { authorization: `Basic ${Buffer.from(user).toString('base64')}` } };
+}
+
+/** A response header as fetch's `Headers.get` gives it: repeated values joined. */
+function headerValue(headers: Dispatcher.ResponseData['headers'], name: string): string | null {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : (value ?? null);
 }
 
 /**
@@ -168,8 +178,7 @@ export function createWebhookNotifier(
     }
     secrets.push(...prepared.secrets);
     if (signal.aborted) return canceled();
-    const target = withoutUserinfo(url);
-    const headers = { ...prepared.headers, ...target.headers };
+    const target = requestTarget(url);
     secrets.push(...authorizationSecrets(target.headers.authorization));
 
     const deadline = createAttemptDeadline(
@@ -179,34 +188,37 @@ export function createWebhookNotifier(
       'webhook request timed out',
     );
     try {
-      const response = await fetch(target.url, {
+      // undici's request() rather than fetch: no WHATWG Request/Response per notification.
+      const response = await prepared.dispatcher.request({
+        origin: target.origin,
+        path: target.path,
         method: 'POST',
         headers: {
-          ...headers,
+          ...prepared.headers,
+          ...target.headers,
           'content-type': 'application/json',
           'user-agent': userAgent,
           // Same for every attempt and for a re-send after a crash: receivers can drop repeats.
           'idempotency-key': idempotencyKey,
         },
         body: encodeWebhookMessage(message),
-        redirect: client.followRedirects ? 'follow' : 'manual',
         signal: deadline.signal,
-        dispatcher: prepared.dispatcher,
       });
-      const body = await readResponseText(response.body, { maxChars: MAX_RESPONSE_TEXT });
+      const { statusCode: status, headers } = response;
+      const delivered = status >= 200 && status < 300;
+      // A 2xx's text is never read: drain it (for the connection's reuse) without decoding.
+      const body = await readResponseText(response.body, {
+        maxChars: delivered ? 0 : MAX_RESPONSE_TEXT,
+      });
       const retryAfterMs =
-        response.status === 429 || response.status === 503
+        status === 429 || status === 503
           ? parseRetryAfter(
-              response.headers.get('retry-after'),
+              headerValue(headers, 'retry-after'),
               clock.now(),
-              response.headers.get('date'),
+              headerValue(headers, 'date'),
             )
           : undefined;
-      return resultFromResponse(
-        'webhook',
-        { status: response.status, retryAfterMs, body },
-        secrets,
-      );
+      return resultFromResponse('webhook', { status, retryAfterMs, body }, secrets);
     } catch (error) {
       if (deadline.timedOut) {
         return deliveryFailure(
