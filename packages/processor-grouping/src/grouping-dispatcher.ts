@@ -12,7 +12,6 @@ import { parseGroupingDispatcherOptions } from './options.js';
 import type { GroupingDispatcherOptions } from './options.js';
 import { RouteIndex } from './route-index.js';
 import { listGroups } from './list-groups.js';
-import { sortAlerts } from './sort.js';
 import type { GroupingDispatcher, RestoreResult } from './types.js';
 
 /**
@@ -124,7 +123,7 @@ export function createGroupingDispatcher(
   }
 
   function insert(group: AggregationGroup, alert: Alert, now: number): void {
-    group.alerts.set(alert.fingerprint, alert);
+    group.put(alert);
     // Alertmanager's aggrGroup.insert: an alert whose group_wait is already over flushes at once.
     if (
       !group.hasFlushed &&
@@ -158,23 +157,21 @@ export function createGroupingDispatcher(
 
   async function flushGroup(group: AggregationGroup, now: number): Promise<void> {
     const route = group.index.route;
-    const alerts: Alert[] = [];
+    // Sorted first: the order depends on the labels only, which the firing copies keep.
+    const alerts = group.sortedAlerts();
     const resolved: Alert[] = [];
-    for (const alert of group.alerts.values()) {
-      if (isResolved(alert, now)) {
-        resolved.push(alert);
-        alerts.push(alert);
-      } else {
-        // "Ensure that alerts don't resolve as time move forwards."
-        alerts.push(alert.endsAt === 0 ? alert : { ...alert, endsAt: 0 });
-      }
+    for (let i = 0; i < alerts.length; i++) {
+      const alert = alerts[i]!;
+      if (isResolved(alert, now)) resolved.push(alert);
+      // "Ensure that alerts don't resolve as time move forwards."
+      else if (alert.endsAt !== 0) alerts[i] = { ...alert, endsAt: 0 };
     }
     if (alerts.length === 0) return;
     const notification: Notification = {
       receiver: route.receiver,
       groupKey: group.groupKey,
       groupLabels: group.labels,
-      alerts: sortAlerts(alerts),
+      alerts,
       timestamp: now,
       route,
     };
@@ -201,7 +198,7 @@ export function createGroupingDispatcher(
             current.updatedAt === sent.updatedAt &&
             current.endsAt === sent.endsAt)
         )
-          group.alerts.delete(sent.fingerprint);
+          group.drop(sent.fingerprint);
       }
     }
     if (group.alerts.size === 0) await removeGroup(group);

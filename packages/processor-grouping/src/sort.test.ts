@@ -24,6 +24,22 @@ describe('sortAlerts (types.AlertSlice.Less)', () => {
     ]);
   });
 
+  it('compares the whole label sets when job and instance are equal', () => {
+    expect(
+      names([
+        { alertname: 'y', instance: 'a', job: 'j' },
+        { alertname: 'x', instance: 'b', job: 'j' },
+        { alertname: 'x', instance: 'a', job: 'j', severity: 'page' },
+        { alertname: 'x', instance: 'a', job: 'j' },
+      ]),
+    ).toEqual([
+      { alertname: 'x', instance: 'a', job: 'j' },
+      { alertname: 'y', instance: 'a', job: 'j' },
+      { alertname: 'x', instance: 'a', job: 'j', severity: 'page' },
+      { alertname: 'x', instance: 'b', job: 'j' },
+    ]);
+  });
+
   it('falls back to LabelSet.Before: fewer labels first, then the first differing pair', () => {
     expect(
       names([

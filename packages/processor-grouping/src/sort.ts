@@ -1,10 +1,9 @@
 import { compareUtf8, sortedLabelNames } from '@phoenix-alerting/core';
 import type { Alert, Labels } from '@phoenix-alerting/core';
 
-function labelValue(labels: Labels, name: string): string | undefined {
-  const value = labels[name];
-  return typeof value === 'string' ? value : undefined;
-}
+/** A label's value; undefined when absent (not an own string). */
+const stringOrUndefined = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
 /**
  * `model.LabelSet.Before` as a comparator: fewer labels first; otherwise the first differing pair
@@ -29,34 +28,54 @@ export function compareLabelSets(
   return 0;
 }
 
-const OVERRIDE_KEYS = ['job', 'instance'] as const;
+/** An alert with its `job` and `instance` read once, as a sort compares each alert many times. */
+interface SortKey {
+  alert: Alert;
+  job: string | undefined;
+  instance: string | undefined;
+  /** Sorted label names, computed only once `job` and `instance` both tie (seldom). */
+  names: string[] | undefined;
+}
+
+/** One of `AlertSlice.Less`'s override labels: alerts that have it first, then by value. */
+function compareOverride(x: string | undefined, y: string | undefined): number {
+  if (x === y) return 0;
+  if (x === undefined) return 1;
+  if (y === undefined) return -1;
+  return compareUtf8(x, y);
+}
+
+function namesOf(key: SortKey): string[] {
+  return (key.names ??= sortedLabelNames(key.alert.labels));
+}
 
 /**
  * `types.AlertSlice.Less` of Alertmanager: by the `job` label, then `instance` (alerts that have
  * the label first), then by `LabelSet.Before`.
  */
-function compareDecorated(a: Decorated, b: Decorated): number {
-  for (const key of OVERRIDE_KEYS) {
-    const x = labelValue(a.alert.labels, key);
-    const y = labelValue(b.alert.labels, key);
-    if (x === undefined && y === undefined) continue;
-    if (x === undefined) return 1;
-    if (y === undefined) return -1;
-    if (x !== y) return compareUtf8(x, y);
-  }
-  return compareLabelSets(a.alert.labels, a.names, b.alert.labels, b.names);
+function compareKeys(a: SortKey, b: SortKey): number {
+  return (
+    compareOverride(a.job, b.job) ||
+    compareOverride(a.instance, b.instance) ||
+    compareLabelSets(a.alert.labels, namesOf(a), b.alert.labels, namesOf(b))
+  );
 }
 
-interface Decorated {
-  alert: Alert;
-  names: string[];
+function sortKey(alert: Alert): SortKey {
+  const labels = alert.labels;
+  return {
+    alert,
+    job: stringOrUndefined(labels.job),
+    instance: stringOrUndefined(labels.instance),
+    names: undefined,
+  };
 }
 
 /** Sorts alerts in place in Alertmanager's notification and API order (`sort.Stable(AlertSlice)`). */
 export function sortAlerts<T extends Alert>(alerts: T[]): T[] {
   if (alerts.length < 2) return alerts;
-  const decorated = alerts.map((alert) => ({ alert, names: sortedLabelNames(alert.labels) }));
-  decorated.sort(compareDecorated);
-  for (let i = 0; i < alerts.length; i++) alerts[i] = decorated[i]!.alert as T;
+  const keys = alerts.map(sortKey);
+  keys.sort(compareKeys);
+  for (let i = 0; i < alerts.length; i++) alerts[i] = keys[i]!.alert as T;
   return alerts;
 }
