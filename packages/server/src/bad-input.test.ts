@@ -130,6 +130,24 @@ const cases: Case[] = [
     message: /^parsing alerts body from "" failed, because .*prototype/,
   },
   {
+    name: 'a poisoned prototype spelled with escapes',
+    raw: '[{"labels": {"\\u005f_proto\\u005f_": {"admin": "true"}}}]',
+    status: 400,
+    message: /^parsing alerts body from "" failed, because .*prototype/,
+  },
+  {
+    name: 'a poisoned constructor prototype',
+    raw: '[{"labels": {"constructor": {"prototype": {"admin": "true"}}}}]',
+    status: 400,
+    message: /^parsing alerts body from "" failed, because .*prototype/,
+  },
+  {
+    name: 'a syntax error',
+    raw: '[{"labels": {"alertname": "A"}',
+    status: 400,
+    message: /^parsing alerts body from "" failed, because .*JSON/,
+  },
+  {
     name: 'an empty JSON body',
     raw: '',
     status: 400,
