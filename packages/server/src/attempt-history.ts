@@ -120,9 +120,10 @@ export interface BatchedAttemptStore extends NotificationAttemptStore {
 
 /**
  * Buffers attempts and appends them in one store call per `intervalMs` (default 100 ms): a storm
- * of notifications then costs one transaction per interval, not one per attempt (each a
- * synchronous commit on the event loop with SQLite). Reads flush first, so they see every attempt.
- * The history is diagnostic: a crash loses at most the last interval of it.
+ * of notifications then costs one store call per interval, not one per attempt (a store that
+ * commits each call would run a transaction for each; SQLite's store writes appends behind, in the
+ * transaction of its other buffered writes). Reads flush first, so they see every attempt. The
+ * history is diagnostic: a crash loses at most the last interval of it (and the store's own).
  */
 export function batchAttempts(
   store: NotificationAttemptStore,

@@ -1,11 +1,12 @@
 // Who commits a write-behind batch: the main thread's own connection, or a worker thread that owns
 // a second connection to the same WAL file, so that SQLite's B-tree work and the fsync of a storm's
 // flushes leave the event loop. A batch travels as `ops`: [statement index, parameters] pairs over
-// `writeStatements`, which the worker prepares once; it needs no other code of ours.
+// `writeStatements`, which the worker prepares once, run by `runOps`, the only code of ours it
+// needs.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { writeStatements } from './write-buffer.js';
+import { runOps, writeStatements } from './write-buffer.js';
 
 /** Commits batches, one at a time: the caller waits for a commit before it starts the next. */
 export interface Committer {
@@ -18,10 +19,7 @@ export interface Committer {
 /** Commits on the caller's connection, synchronously inside `commit`. */
 export function createInlineCommitter(db: Database.Database): Committer {
   const statements = writeStatements.map((sql) => db.prepare(sql));
-  const run = db.transaction((ops: unknown[]) => {
-    for (let index = 0; index < ops.length; index += 2)
-      statements[ops[index] as number]!.run(ops[index + 1]);
-  });
+  const run = db.transaction((ops: unknown[]) => runOps(statements, ops));
   return {
     async commit(ops) {
       run.immediate(ops);
@@ -39,7 +37,8 @@ export interface WorkerCommitterOptions {
 
 // The worker, as source: Node 20 runs it without a build step (the package's tests run from src/,
 // where no compiled worker file exists) and a bundler cannot lose it. It is generic: open, prepare
-// the statements it was given, and commit each batch it receives in one transaction. BEGIN
+// the statements it was given, and commit each batch it receives in one transaction with the
+// source of `runOps`, which refers to nothing outside itself. BEGIN
 // IMMEDIATE takes the write lock first, waiting (busy timeout) for the main connection's writes,
 // so a transaction never has to upgrade a stale read snapshot (which would fail at once).
 const workerSource = `
@@ -51,9 +50,8 @@ db.pragma('foreign_keys = ON');
 // 4 MB of page cache rather than 16: the worker only writes, and what it misses the OS caches.
 db.pragma('cache_size = -4000');
 const statements = workerData.statements.map((sql) => db.prepare(sql));
-const commit = db.transaction((ops) => {
-  for (let index = 0; index < ops.length; index += 2) statements[ops[index]].run(ops[index + 1]);
-});
+const runOps = ${runOps.toString()};
+const commit = db.transaction((ops) => runOps(statements, ops));
 parentPort.on('message', (message) => {
   if (message === 'close') {
     db.close();

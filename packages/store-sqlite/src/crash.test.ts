@@ -1,6 +1,6 @@
 // kill -9 at random moments: what the store accepted must survive as its durability contract says:
-// every silence that resolved, and every alert batch, group state and notification-log entry
-// accepted more than batchFlushIntervalMs (plus a margin for a loaded machine) before the kill.
+// every silence that resolved, and every alert batch, group state, notification-log entry and
+// delivery attempt accepted more than batchFlushIntervalMs (plus a margin for a loaded machine) before the kill.
 // The child runs the built package (dist/), because Node 20 cannot import TypeScript; the package's
 // turbo.json makes `test` depend on its own `build`, so `pnpm test` always runs this on fresh code.
 import { spawn } from 'node:child_process';
@@ -41,9 +41,9 @@ if (skipReason && process.env.CI) throw new Error(`crash test cannot run in CI: 
 if (skipReason) console.warn(`store-sqlite crash test skipped: ${skipReason}`);
 
 interface Report {
-  type: 'ready' | 'alerts' | 'group' | 'log' | 'silence';
+  type: 'ready' | 'alerts' | 'group' | 'log' | 'attempt' | 'silence';
   at: number;
-  /** Order of the write-behind writes (alerts, group states, log entries), from 0. */
+  /** Order of the write-behind writes (alerts, group states, log entries, attempts), from 0. */
   seq?: number;
   id?: string;
 }
@@ -73,7 +73,7 @@ async function runAndKill(
   await ready;
   // The clock for the kill starts once the child has accepted a write of every kind: on a loaded
   // machine it can take longer than the kill delay to get there, and a kill before that tests nothing.
-  const kinds = ['alerts', 'group', 'log'] as const;
+  const kinds = ['alerts', 'group', 'log', 'attempt'] as const;
   while (!kinds.every((kind) => reports.some((report) => report.type === kind))) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -118,12 +118,17 @@ describe.skipIf(skipReason !== undefined)(
             found.set(Number(state.groupKey.slice('group-'.length)), { type: 'group', alerts: 0 });
           for (const entry of await store.notificationLog.list())
             found.set(Number(entry.groupKey.slice('log-'.length)), { type: 'log', alerts: 0 });
+          for (const entry of await store.attempts.list())
+            found.set(Number(entry.groupKey.slice('attempt-'.length)), {
+              type: 'attempt',
+              alerts: 0,
+            });
           const present = [...found.keys()].sort((a, b) => a - b);
 
           const accepted = reports.filter((report) => report.seq !== undefined);
           const cutoff = killedAt - BATCH_FLUSH_INTERVAL_MS - MARGIN_MS;
           const mustHave = accepted.filter((report) => report.at < cutoff);
-          for (const type of ['alerts', 'group', 'log'] as const)
+          for (const type of ['alerts', 'group', 'log', 'attempt'] as const)
             expect(
               mustHave.filter((report) => report.type === type).length,
               `the kill came too early to test ${type}`,
@@ -139,7 +144,7 @@ describe.skipIf(skipReason !== undefined)(
           expect(
             [...found.values()].every((write) => write.type !== 'alerts' || write.alerts === 100),
           ).toBe(true);
-          // … and in order across all three kinds (one transaction per flush, flushes in order):
+          // … and in order across all four kinds (one transaction per flush, flushes in order):
           // what is there is a prefix of the writes, which may end with one write the child made
           // (an inline flush committed it) but was killed before reporting.
           expect(present).toEqual(present.map((_, index) => index));

@@ -30,9 +30,92 @@ export function alertToRow(alert: Alert): AlertRow {
 }
 
 export function rowToAlert(row: AlertRow): Alert {
+  return toAlert(
+    row,
+    JSON.parse(row[1]) as Alert['labels'],
+    JSON.parse(row[2]) as Alert['annotations'],
+  );
+}
+
+/**
+ * An alert as the write-behind buffer keeps it: the {@link AlertRow} with copies of the labels and
+ * annotations left as objects. Stringifying them on the event loop, and then cloning the strings
+ * to the commit worker, cost it about twice as much as copying them here and letting `postMessage`
+ * clone the copies (it copies strings and numbers as they are; `JSON.stringify` of a whole batch
+ * measured slower still). The committer stringifies them (`runOps`): the same column text as
+ * {@link alertToRow}.
+ */
+export type AlertRecord = [
+  fingerprint: string,
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+  startsAt: number,
+  endsAt: number,
+  updatedAt: number,
+  timeout: 0 | 1,
+  generatorURL: string,
+];
+
+/**
+ * The alert as an {@link AlertRecord} or, when its labels or annotations are not a plain object of
+ * strings (which a clone and a later stringify would not render as a stringify now does), as its
+ * {@link AlertRow}. Either is checked: a value SQLite would refuse throws, naming the column.
+ */
+export function alertToRecord(alert: Alert, what: string): AlertRecord | AlertRow {
+  const { fingerprint, startsAt, endsAt, updatedAt, generatorURL } = alert;
+  const labels = copyOfStrings(alert.labels);
+  const annotations = labels && copyOfStrings(alert.annotations);
+  if (
+    annotations &&
+    typeof fingerprint === 'string' &&
+    typeof generatorURL === 'string' &&
+    isStorable(startsAt) &&
+    isStorable(endsAt) &&
+    isStorable(updatedAt)
+  )
+    return [
+      fingerprint,
+      labels,
+      annotations,
+      startsAt,
+      endsAt,
+      updatedAt,
+      alert.timeout ? 1 : 0,
+      generatorURL,
+    ];
+  const row = alertToRow(alert);
+  assertStorable(row, alertColumns, what);
+  return row;
+}
+
+/** A copy of `value` when it is a plain object (no array, no class's `toJSON`) of strings. */
+function copyOfStrings(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== null && prototype !== Object.prototype) return undefined;
+  const copy = { ...value } as Record<string, unknown>;
+  for (const name in copy) if (typeof copy[name] !== 'string') return undefined;
+  return copy as Record<string, string>;
+}
+
+/** The alert a buffered {@link alertToRecord} result stands for: a new copy on every call. */
+export function bufferedToAlert(buffered: AlertRecord | AlertRow): Alert {
+  if (isAlertRow(buffered)) return rowToAlert(buffered);
+  return toAlert(buffered, { ...buffered[1] }, { ...buffered[2] });
+}
+
+export const isAlertRow = (buffered: AlertRecord | AlertRow): buffered is AlertRow =>
+  typeof buffered[1] === 'string';
+
+/** One key order for every alert the store returns, from a row or from a record. */
+function toAlert(
+  row: AlertRow | AlertRecord,
+  labels: Alert['labels'],
+  annotations: Alert['annotations'],
+): Alert {
   return {
-    labels: JSON.parse(row[1]) as Alert['labels'],
-    annotations: JSON.parse(row[2]) as Alert['annotations'],
+    labels,
+    annotations,
     startsAt: row[3],
     endsAt: row[4],
     generatorURL: row[7],
@@ -149,18 +232,29 @@ export function rowToGroup(row: GroupRow): GroupState {
   };
 }
 
+/** A value SQLite takes into a NOT NULL column: a string or a number. */
+const isStorable = (value: unknown): boolean =>
+  typeof value === 'string' || (typeof value === 'number' && !Number.isNaN(value));
+
 const describeValue = (value: unknown): string =>
   value === null || value === undefined || Number.isNaN(value) ? String(value) : typeof value;
 
 /**
- * Throws unless SQLite will take every value of `row` into its NOT NULL columns. Written-behind
- * rows are checked when accepted: one that failed only at the flush would fail every retry of the
- * buffer, and take the other writes waiting in it down with it.
+ * Throws unless SQLite will take every value of `row` into its columns: NOT NULL ones, and the
+ * `optional` ones (by index) that also take null. Written-behind rows are checked when accepted:
+ * one that failed only at the flush would fail every retry of the buffer, and take the other
+ * writes waiting in it down with it.
  */
-export function assertStorable(row: readonly unknown[], columns: string, what: string): void {
+export function assertStorable(
+  row: readonly unknown[],
+  columns: string,
+  what: string,
+  optional: readonly number[] = [],
+): void {
   for (let index = 0; index < row.length; index++) {
     const value = row[index];
-    if (typeof value === 'string' || (typeof value === 'number' && !Number.isNaN(value))) continue;
+    if (isStorable(value)) continue;
+    if (value === null && optional.includes(index)) continue;
     const column = columns.split(',')[index]!.trim();
     throw new PhoenixError(
       'ERR_STORE',

@@ -48,10 +48,12 @@ describe.each(commitThreads)(
         pendingAlertWrites: 0,
         pendingGroupWrites: 0,
         pendingLogWrites: 0,
+        pendingAttemptWrites: 0,
         flushes: 1,
         flushedAlertWrites: 300,
         flushedGroupWrites: 0,
         flushedLogWrites: 0,
+        flushedAttemptWrites: 0,
         failedFlushes: 0,
         commits: 1,
       });
@@ -234,7 +236,7 @@ describe('createSqliteStore lifecycle', () => {
     await store.alerts.upsert(buildAlerts(3));
     await store.groups.delete(['g']);
     await expect(store.stop()).rejects.toThrow(
-      /writing 4 buffered writes \(3 alerts, 1 group states, 0 notification-log entries\) at stop failed/,
+      /writing 4 buffered writes \(3 alerts, 1 group states, 0 notification-log entries, 0 delivery attempts\) at stop failed/,
     );
     await expect(store.alerts.list()).rejects.toThrow(/stopped/);
     locker.exec('ROLLBACK');

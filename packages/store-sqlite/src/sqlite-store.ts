@@ -22,8 +22,9 @@ import type {
 } from './options.js';
 import {
   alertColumns,
-  alertToRow,
+  alertToRecord,
   assertStorable,
+  bufferedToAlert,
   groupColumns,
   groupToRow,
   logColumns,
@@ -53,6 +54,8 @@ export interface SqliteStoreStats extends PendingWrites {
   flushedGroupWrites: number;
   /** Notification-log entries those transactions committed. */
   flushedLogWrites: number;
+  /** Delivery attempts those transactions committed. */
+  flushedAttemptWrites: number;
   /** Flushes that failed; their writes stayed buffered and were retried. */
   failedFlushes: number;
   /**
@@ -67,27 +70,28 @@ export interface SqliteStoreStats extends PendingWrites {
  * {@link createSqliteStore}; `stop` writes what is buffered and closes it.
  *
  * Durability (the README's table has the details):
- * - `alerts.upsert`/`delete`, `groups.put`/`delete` and `notificationLog.put` are written behind.
- *   They resolve once accepted into an in-memory buffer that `get` and `list` read through, and
- *   everything accepted within `batchFlushIntervalMs` is handed over as one batch, committed in one
- *   transaction by a worker thread with its own connection (`commitThread`): by the timer, or,
- *   when the timer runs late on a busy event loop, by the first write that finds the last flush an
- *   interval old. Reads see a batch until its commit is confirmed. A `kill -9` loses at most the
+ * - `alerts.upsert`/`delete`, `groups.put`/`delete`, `notificationLog.put` and `attempts.append`
+ *   are written behind. They resolve once accepted into an in-memory buffer that `get` and `list`
+ *   read through, and everything accepted within `batchFlushIntervalMs` is handed over as one
+ *   batch, committed in one transaction by a worker thread with its own connection
+ *   (`commitThread`): by the timer, or, when the timer runs late on a busy event loop, by the first
+ *   write that finds the last flush an interval old. Reads see a batch until its commit is confirmed. A `kill -9` loses at most the
  *   writes of that last interval and of a batch still being committed:
  *   Prometheus re-sends firing alerts; a group resumes from its previous state, its timer off by
  *   about one interval; a notification whose log entry was lost may be sent again, with the same
- *   idempotency key, so a receiver that honours the key drops the duplicate.
- * - `silences.upsert`, `kv` writes and both `deleteExpiredBefore` are committed on the main
- *   connection before they resolve (expiry of the log commits the buffer first), because a lost
- *   silence is a page the user was told was suppressed. They wait (`busyTimeoutMs`) while the
- *   worker holds the write lock.
+ *   idempotency key, so a receiver that honours the key drops the duplicate; the history of
+ *   delivery attempts misses the attempts of that interval.
+ * - `silences.upsert`, `kv` writes, both `deleteExpiredBefore` and `attempts.deleteBefore` are
+ *   committed on the main connection before they resolve (the log's expiry and `deleteBefore`
+ *   commit the buffer first), because a lost silence is a page the user was told was suppressed.
+ *   They wait (`busyTimeoutMs`) while the worker holds the write lock.
  */
 export interface SqliteStore extends Store {
   /** Plugins' small state in the `kv` table: each `put` and `delete` commits before it resolves. */
   readonly kv: KeyValueStore;
   /** Incidents, escalation steps, the page outbox and overrides: every call commits before it resolves. */
   readonly escalation: EscalationStore;
-  /** The history of delivery attempts: each `append` commits before it resolves. */
+  /** The history of delivery attempts: `append` is written behind, `deleteBefore` commits. */
   readonly attempts: NotificationAttemptStore;
   /** The database file. */
   readonly path: string;
@@ -238,9 +242,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     path: settings.file,
     alerts: {
       async upsert(alerts) {
-        const rows = checked(alerts, alertToRow, alertColumns, 'alerts.upsert');
-        await writeBehind.accept(rows.length, (writes) => {
-          for (const row of rows) writes.alerts.set(row[0], row);
+        assertOpen();
+        // All records first: a call that fails its check accepts nothing.
+        const records = alerts.map((alert) => alertToRecord(alert, 'alerts.upsert'));
+        await writeBehind.accept(records.length, (writes) => {
+          for (const record of records) writes.alerts.set(record[0], record);
         });
       },
       async delete(fingerprints) {
@@ -252,7 +258,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       async get(fingerprint) {
         assertOpen();
         const hit = buffered((writes) => writes.alerts, fingerprint);
-        if (hit !== undefined) return hit === null ? undefined : rowToAlert(hit);
+        if (hit !== undefined) return hit === null ? undefined : bufferedToAlert(hit);
         const row = sql.getAlert.get(fingerprint) as AlertRow | undefined;
         return row && rowToAlert(row);
       },
@@ -263,7 +269,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
           rows,
           layersOf((writes) => writes.alerts),
           (row) => row[0],
-        ).map(rowToAlert);
+        ).map(bufferedToAlert);
       },
     },
     silences: {
@@ -345,7 +351,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     // `db`: they take it with `assertOpen` and a hook that counts their commits.
     kv: createSqliteKeyValueStore(db, assertOpen, () => directCommits++),
     escalation: createSqliteEscalationStore(db, assertOpen, () => directCommits++),
-    attempts: createSqliteAttemptStore(db, assertOpen, () => directCommits++),
+    attempts: createSqliteAttemptStore(db, writeBehind, assertOpen, () => directCommits++),
     async flush() {
       assertOpen();
       await writeBehind.flush();
@@ -382,7 +388,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
             'ERR_STORE',
             `${settings.file}: writing ${pending.pendingWrites} buffered writes ` +
               `(${pending.pendingAlertWrites} alerts, ${pending.pendingGroupWrites} group states, ` +
-              `${pending.pendingLogWrites} notification-log entries) at stop failed; they are lost ` +
+              `${pending.pendingLogWrites} notification-log entries, ` +
+              `${pending.pendingAttemptWrites} delivery attempts) at stop failed; they are lost ` +
               '(sources re-send firing alerts; groups resume from their last committed state; ' +
               'the notifications of lost log entries may be sent again)',
             { cause: failure },

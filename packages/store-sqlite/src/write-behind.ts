@@ -25,6 +25,7 @@ export interface WriteBehindCounters {
   flushedAlertWrites: number;
   flushedGroupWrites: number;
   flushedLogWrites: number;
+  flushedAttemptWrites: number;
   failedFlushes: number;
 }
 
@@ -36,6 +37,7 @@ export class WriteBehind {
     flushedAlertWrites: 0,
     flushedGroupWrites: 0,
     flushedLogWrites: 0,
+    flushedAttemptWrites: 0,
     failedFlushes: 0,
   };
   /** Takes the writes accepted since the last hand-over. */
@@ -68,6 +70,7 @@ export class WriteBehind {
       counts.pendingAlertWrites += flying.pendingAlertWrites;
       counts.pendingGroupWrites += flying.pendingGroupWrites;
       counts.pendingLogWrites += flying.pendingLogWrites;
+      counts.pendingAttemptWrites += flying.pendingAttemptWrites;
     }
     return counts;
   }
@@ -151,6 +154,7 @@ export class WriteBehind {
         counters.flushedAlertWrites += batch.alerts.size;
         counters.flushedGroupWrites += batch.groups.size;
         counters.flushedLogWrites += batch.log.size;
+        counters.flushedAttemptWrites += batch.attempts.length;
         this.afterCommit();
       },
       (error: unknown) => {

@@ -1,7 +1,8 @@
 // Child process of crash.test.ts: opens the built store in the directory given as argv[2], then
-// writes alert batches, group states, notification-log entries and silences until it is killed.
+// writes alert batches, group states, notification-log entries, delivery attempts and silences
+// until it is killed.
 // After each write resolves (is accepted) it prints one JSON line with the time; fs.writeSync, so a
-// line is in the pipe before the next write starts. The write-behind writes (alerts, groups, log)
+// line is in the pipe before the next write starts. The write-behind writes (all but silences)
 // are numbered in the order they are made (`seq`), which the parent checks the file against.
 import { writeSync } from 'node:fs';
 import { createAlert } from '@phoenix-alerting/core';
@@ -68,6 +69,22 @@ for (let batch = 0; ; batch++) {
       },
     ]);
     report({ type: 'log', seq: seq++ });
+  }
+  if (batch % 3 === 1) {
+    await store.attempts.append([
+      {
+        at: now,
+        groupKey: `attempt-${seq}`,
+        receiver: 'team',
+        integration: 'team/webhook/0',
+        attempt: 1,
+        ok: true,
+        latencyMs: 3,
+        firing: 100,
+        resolved: 0,
+      },
+    ]);
+    report({ type: 'attempt', seq: seq++ });
   }
   await pause(1 + Math.floor(Math.random() * 5));
 }
