@@ -28,6 +28,15 @@ export function createInlineCommitter(db: Database.Database): Committer {
   };
 }
 
+/** A {@link Committer} on a worker thread. */
+export interface WorkerCommitter extends Committer {
+  /**
+   * Resolves once the worker (started now if none runs) has opened its connection and takes the
+   * commits; rejects with why it died before that.
+   */
+  whenReady(): Promise<void>;
+}
+
 /** What the worker needs to open its connection like the main one. */
 export interface WorkerCommitterOptions {
   file: string;
@@ -52,6 +61,7 @@ db.pragma('cache_size = -4000');
 const statements = workerData.statements.map((sql) => db.prepare(sql));
 const runOps = ${runOps.toString()};
 const commit = db.transaction((ops) => runOps(statements, ops));
+parentPort.postMessage('ready');
 parentPort.on('message', (message) => {
   if (message === 'close') {
     db.close();
@@ -82,13 +92,23 @@ function toError(failure: WorkerFailure): Error {
 }
 
 /**
- * Commits in a worker thread with its own connection. The worker starts at the first commit, and
- * again after it died (a commit in flight then rejects and is retried by the store). It holds the
- * process open only while a commit runs, so an idle store does not keep a process alive.
+ * Commits in a worker thread with its own connection. The worker is started at once, and again at
+ * the next commit after it died (a commit in flight then rejects and is retried by the store).
+ * Until a worker has opened its connection, commits run on `inline` (the main connection): a thread
+ * starting up on a loaded machine took longer than the flush interval, and writes waited for it
+ * past their durability promise. It holds the process open only while a commit runs, so an idle
+ * store does not keep a process alive.
  */
-export function createWorkerCommitter(options: WorkerCommitterOptions): Committer {
+export function createWorkerCommitter(
+  options: WorkerCommitterOptions,
+  inline: Committer,
+): WorkerCommitter {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   let worker: Worker | undefined;
+  /** Whether `worker` has opened its connection and takes commits. */
+  let ready = false;
+  /** Settles when `worker` is ready; rejects when it died first. */
+  let readiness: Promise<void> = Promise.resolve();
   /** The commit in flight, and the worker it was posted to. */
   let waiting:
     { to: Worker | undefined; resolve: () => void; reject: (error: Error) => void } | undefined;
@@ -118,11 +138,23 @@ export function createWorkerCommitter(options: WorkerCommitterOptions): Committe
       },
     });
     started.unref();
-    started.on('message', (failure: WorkerFailure | null) =>
-      settle(started, failure ? toError(failure) : undefined),
-    );
+    let startedOrDied: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    readiness = new Promise<void>((resolve, reject) => (startedOrDied = { resolve, reject }));
+    readiness.catch(() => {}); // awaited only by `whenReady`
+    started.on('message', (message: 'ready' | WorkerFailure | null) => {
+      if (message === 'ready') {
+        if (worker === started) ready = true;
+        startedOrDied?.resolve();
+        return;
+      }
+      settle(started, message ? toError(message) : undefined);
+    });
     const gone = (error: Error) => {
-      if (worker === started) worker = undefined;
+      if (worker === started) {
+        worker = undefined;
+        ready = false;
+      }
+      startedOrDied?.reject(error);
       settle(started, error);
     };
     started.on('error', gone);
@@ -132,16 +164,23 @@ export function createWorkerCommitter(options: WorkerCommitterOptions): Committe
     return started;
   }
 
+  worker = spawn();
   return {
+    whenReady() {
+      worker ??= spawn();
+      return readiness;
+    },
     commit(ops) {
+      // The store never does this.
+      if (waiting) return Promise.reject(new Error('a commit is already running'));
+      worker ??= spawn();
+      if (!ready) return inline.commit(ops);
+      const to = worker;
       return new Promise((resolve, reject) => {
-        if (waiting) throw new Error('a commit is already running'); // the store never does this
-        waiting = { to: undefined, resolve, reject };
+        waiting = { to, resolve, reject };
         try {
-          worker ??= spawn();
-          waiting.to = worker;
-          worker.ref();
-          worker.postMessage(ops);
+          to.ref();
+          to.postMessage(ops);
         } catch (error) {
           settle(waiting.to, error as Error); // not even handed over: nothing was written
         }
@@ -150,6 +189,7 @@ export function createWorkerCommitter(options: WorkerCommitterOptions): Committe
     async close() {
       const closing = worker;
       worker = undefined;
+      ready = false;
       if (!closing) return;
       const exited = new Promise((resolve) => closing.once('exit', resolve));
       closing.postMessage('close');

@@ -116,6 +116,7 @@ describe.each(commitThreads)(
     it('hands the buffer over once it holds maxBufferedAlertWrites, and makes writers wait while the previous batch commits', async () => {
       const clock = new FakeClock();
       const store = open({ clock, maxBufferedAlertWrites: 100, commitThread });
+      await store.commitWorkerReady();
       const alerts = buildAlerts(250);
       for (let i = 0; i < 250; i += 50) await store.alerts.upsert(alerts.slice(i, i + 50));
       // 100 buffered: handed over at the third call; 100 again at the fifth, which waited for the
@@ -328,6 +329,7 @@ describe('createSqliteStore with the commit worker and the main connection toget
   it('stop waits for the batch the worker is committing, then for the rest', async () => {
     const clock = new FakeClock();
     const store = open({ clock, maxBufferedWrites: 1_000, commitThread: 'worker' });
+    await store.commitWorkerReady();
     const alerts = buildAlerts(2_500);
     for (let i = 0; i < alerts.length; i += 500)
       await store.alerts.upsert(alerts.slice(i, i + 500));

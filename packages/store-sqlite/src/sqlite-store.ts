@@ -100,6 +100,13 @@ export interface SqliteStore extends Store {
    * committed. On failure it rejects and the writes stay buffered (and are retried).
    */
   flush(): Promise<void>;
+  /**
+   * Resolves once write-behind batches are committed by the commit worker (at once with
+   * `commitThread: 'main'`). The worker starts with the store; until it has opened its connection,
+   * batches are committed on the main connection, so that a slow thread start cannot hold them
+   * past the flush interval. Rejects with why the worker died before it was ready.
+   */
+  commitWorkerReady(): Promise<void>;
   stats(): SqliteStoreStats;
   /** Adopts the pipeline's logger when the options gave none. The database is already open. */
   start(context?: Pick<PluginContext, 'logger'>): void;
@@ -185,10 +192,12 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     if (closed) throw new PhoenixError('ERR_STORE', `the SQLite store ${settings.file} is stopped`);
   };
 
-  const committer =
+  const inlineCommitter = createInlineCommitter(db);
+  const workerCommitter =
     settings.commitThread === 'worker'
-      ? createWorkerCommitter(settings)
-      : createInlineCommitter(db);
+      ? createWorkerCommitter(settings, inlineCommitter)
+      : undefined;
+  const committer = workerCommitter ?? inlineCommitter;
   const writeBehind = new WriteBehind({
     intervalMs: settings.batchFlushIntervalMs,
     maxBufferedWrites: settings.maxBufferedWrites,
@@ -356,6 +365,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       assertOpen();
       await writeBehind.flush();
     },
+    commitWorkerReady: async () => workerCommitter?.whenReady(),
     stats: () => ({
       ...writeBehind.counts(),
       commitThread: settings.commitThread,
