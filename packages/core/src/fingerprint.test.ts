@@ -7,6 +7,7 @@ import {
 } from '../scripts/collect-fingerprints.mjs';
 import type { FingerprintVector } from '../scripts/collect-fingerprints.mjs';
 import { fingerprint, fingerprintOfNames } from './fingerprint.js';
+import { seededRandom } from './testing/random.js';
 import type { Labels } from './labels.js';
 
 const vectors = JSON.parse(
@@ -106,20 +107,8 @@ describe('fingerprintOfNames', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so a failing set can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomLabelSets(count: number, seed: number): Record<string, string>[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const first = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_';
   const rest = `${first}0123456789`;

@@ -1,7 +1,7 @@
 // The encoder's fast paths (label sets already in order, strings built in place) checked against a
 // plain reference of Go's encoding/json on random messages full of what Go escapes or orders its own
 // way.
-import { buildAlert, buildNotification } from '@phoenix-alerting/core/testing';
+import { buildAlert, buildNotification, seededRandom } from '@phoenix-alerting/core/testing';
 import type { Alert, Labels } from '@phoenix-alerting/core';
 import { describe, expect, it } from 'vitest';
 import { buildWebhookMessage, encodeWebhookMessage, goJsonString } from './payload.js';
@@ -61,17 +61,6 @@ function referenceBody(message: WebhookMessage): string {
   );
 }
 
-/** A seeded generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PLAIN = [
   'a',
   'Z',
@@ -118,7 +107,7 @@ function labels(next: () => number, values: readonly string[], shared: Labels): 
 
 describe('the Go JSON encoder', () => {
   it('writes the reference bytes for random strings', () => {
-    const next = random(1);
+    const next = seededRandom(1);
     // Plain strings and strings with Go's own escapes, alternately.
     for (let i = 0; i < 5_000; i++) {
       const pieces = i % 2 ? PLAIN : [...PLAIN, ...SPECIAL, ...UNICODE];
@@ -128,7 +117,7 @@ describe('the Go JSON encoder', () => {
   });
 
   it('writes the reference bytes for random messages, encoded twice', () => {
-    const next = random(2);
+    const next = seededRandom(2);
     for (let round = 0; round < 200; round++) {
       const values = round % 2 ? PLAIN : [...PLAIN, ...SPECIAL, ...UNICODE];
       const shared = labels(next, values, {});

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAlertmanagerConfig } from '@phoenix-alerting/core';
+import { seededRandom } from '@phoenix-alerting/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRouter } from './router.js';
 
@@ -19,17 +20,6 @@ function hasAmtool(): boolean {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     return stderr.includes('amtool, version');
   }
-}
-
-// mulberry32: a small seeded generator, so a failure can be replayed.
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const names = ['team', 'env', 'sev'];
@@ -75,7 +65,7 @@ describe.skipIf(!hasAmtool())('routing agrees with amtool config routes test', (
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([1, 2, 3, 4, 5, 6])('random tree %i', { timeout: 30_000 }, async (seed) => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const config = {
       route: randomRoute(next, 0),
       receivers: ['r0', 'r1', 'r2', 'r3', 'r4'].map((name) => ({ name })),

@@ -2,25 +2,14 @@
 // committed in the batch's transaction; deleteBefore commits the buffer first.
 import { PhoenixError, createLogger } from '@phoenix-alerting/core';
 import type { NotificationAttempt } from '@phoenix-alerting/core';
-import { FakeClock, buildAlerts } from '@phoenix-alerting/core/testing';
+import { FakeClock, buildAlerts, buildNotificationAttempt } from '@phoenix-alerting/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { commitThreads, count, statsReach, useTempStores } from './__fixtures__/temp-stores.js';
 
 const temp = useTempStores();
 const { open, peer } = temp;
 
-const attempt = (at: number, extra: Partial<NotificationAttempt> = {}): NotificationAttempt => ({
-  at,
-  groupKey: '{}:{alertname="A"}',
-  receiver: 'team-a',
-  integration: 'team-a/webhook/0',
-  attempt: 1,
-  ok: true,
-  latencyMs: 12,
-  firing: 2,
-  resolved: 0,
-  ...extra,
-});
+const attempt = buildNotificationAttempt;
 
 const failed = (at: number, extra: Partial<NotificationAttempt> = {}): NotificationAttempt => {
   const { latencyMs: _latency, ...rest } = attempt(at, {

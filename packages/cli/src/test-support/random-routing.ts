@@ -1,7 +1,8 @@
 // Random Alertmanager routing trees and label sets for the differential test against amtool.
 // Everything comes from a seeded PRNG so that a failure names a seed that reproduces it.
+import { seededRandom } from '@phoenix-alerting/core/testing';
 
-/** mulberry32: small, fast, good enough to explore configurations. */
+/** Draws from core's seeded mulberry32: small, fast, good enough to explore configurations. */
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
@@ -12,14 +13,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number): number => Math.floor(next() * n);
   return {
     next,

@@ -1,6 +1,7 @@
 import { createAlert } from '../alert.js';
 import type { Alert, AlertInput } from '../alert.js';
 import type { Notification, RouteMatch } from '../notification.js';
+import type { NotificationAttempt } from '../store.js';
 import { defaultRouteSettings } from '../static-router.js';
 
 /** Builds a valid alert for tests; labels default to `{alertname: 'TestAlert'}`. */
@@ -47,5 +48,24 @@ export function buildNotification(
     timestamp: Date.UTC(2024, 0, 1),
     route,
     ...overrides,
+  };
+}
+
+/** A successful first delivery attempt of a two-alert notification at `at`, with `extra` on top. */
+export function buildNotificationAttempt(
+  at: number,
+  extra: Partial<NotificationAttempt> = {},
+): NotificationAttempt {
+  return {
+    at,
+    groupKey: '{}:{alertname="A"}',
+    receiver: 'team-a',
+    integration: 'team-a/webhook/0',
+    attempt: 1,
+    ok: true,
+    latencyMs: 12,
+    firing: 2,
+    resolved: 0,
+    ...extra,
   };
 }

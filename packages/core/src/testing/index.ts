@@ -1,6 +1,13 @@
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
+export { seededRandom } from './random.js';
 export { createMemoryStore, createMemoryEscalationStore } from '../memory-store.js';
-export { buildAlert, buildAlerts, buildNotification, buildRoute } from './builders.js';
+export {
+  buildAlert,
+  buildAlerts,
+  buildNotification,
+  buildNotificationAttempt,
+  buildRoute,
+} from './builders.js';
 export {
   describeNotifierConformance,
   describeTransportConformance,

@@ -9,12 +9,11 @@ import type {
   GroupState,
   KeyValueEntry,
   KeyValueStore,
-  NotificationAttempt,
   NotificationAttemptStore,
   NotificationLogEntry,
   Store,
 } from '../store.js';
-import { buildAlert } from './builders.js';
+import { buildAlert, buildNotificationAttempt } from './builders.js';
 import { FakeClock } from './fake-clock.js';
 
 /** The assertions the suite uses; vitest's and jest's `expect(...)` provide them. */
@@ -690,21 +689,7 @@ export function describeStoreConformance(
           (store) => (store.attempts ? undefined : 'this store has no attempt history'),
         );
 
-      const attempt = (
-        at: number,
-        extra: Partial<NotificationAttempt> = {},
-      ): NotificationAttempt => ({
-        at,
-        groupKey: '{}:{alertname="A"}',
-        receiver: 'team-a',
-        integration: 'team-a/webhook/0',
-        attempt: 1,
-        ok: true,
-        latencyMs: 12,
-        firing: 2,
-        resolved: 0,
-        ...extra,
-      });
+      const attempt = buildNotificationAttempt;
 
       runAttempts(
         'lists attempts newest first, with every field, and filters them',
