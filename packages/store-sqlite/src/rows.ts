@@ -266,13 +266,18 @@ export function assertStorable(
 
 /** `INSERT … ON CONFLICT (key) DO UPDATE` of every other column, with positional parameters. */
 export function upsertSql(table: string, columns: string, key: string): string {
-  const names = columns.split(',').map((name) => name.trim());
   const keys = key.split(',').map((name) => name.trim());
-  const updates = names
+  const updates = columnNames(columns)
     .filter((name) => !keys.includes(name))
     .map((name) => `${name} = excluded.${name}`);
-  return (
-    `INSERT INTO ${table} (${columns}) VALUES (${names.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`
-  );
+  return `${insertSql(table, columns)} ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`;
 }
+
+/** `INSERT INTO table (columns) VALUES (?, …)`, one parameter per column, in order. */
+export function insertSql(table: string, columns: string): string {
+  return `INSERT INTO ${table} (${columns}) VALUES (${columnNames(columns)
+    .map(() => '?')
+    .join(', ')})`;
+}
+
+const columnNames = (columns: string): string[] => columns.split(',').map((name) => name.trim());

@@ -75,8 +75,9 @@ export interface SqliteStoreStats extends PendingWrites {
  *   read through, and everything accepted within `batchFlushIntervalMs` is handed over as one
  *   batch, committed in one transaction by a worker thread with its own connection
  *   (`commitThread`): by the timer, or, when the timer runs late on a busy event loop, by the first
- *   write that finds the last flush an interval old. Reads see a batch until its commit is confirmed. A `kill -9` loses at most the
- *   writes of that last interval and of a batch still being committed:
+ *   write that finds the last flush an interval old. Reads see a batch until its commit is
+ *   confirmed. A `kill -9` loses at most the writes of that last interval and of a batch still
+ *   being committed:
  *   Prometheus re-sends firing alerts; a group resumes from its previous state, its timer off by
  *   about one interval; a notification whose log entry was lost may be sent again, with the same
  *   idempotency key, so a receiver that honours the key drops the duplicate; the history of

@@ -3,7 +3,14 @@
 // Reads lay it over the committed rows.
 import { attemptColumns } from './attempt-store.js';
 import type { AttemptRow } from './attempt-store.js';
-import { alertColumns, groupColumns, isAlertRow, logColumns, upsertSql } from './rows.js';
+import {
+  alertColumns,
+  groupColumns,
+  insertSql,
+  isAlertRow,
+  logColumns,
+  upsertSql,
+} from './rows.js';
 import type { AlertRecord, AlertRow, GroupRow, LogRow } from './rows.js';
 
 /**
@@ -17,11 +24,7 @@ export const writeStatements: readonly string[] = [
   upsertSql('aggregation_groups', groupColumns, 'group_key'),
   'DELETE FROM aggregation_groups WHERE group_key = ?',
   upsertSql('notification_log', logColumns, 'group_key, integration'),
-  `INSERT INTO notification_attempts (${attemptColumns}) ` +
-    `VALUES (${attemptColumns
-      .split(',')
-      .map(() => '?')
-      .join(', ')})`,
+  insertSql('notification_attempts', attemptColumns),
 ];
 const [UPSERT_ALERT, DELETE_ALERT, PUT_GROUP, DELETE_GROUP, PUT_LOG, INSERT_ATTEMPT] = [
   0, 1, 2, 3, 4, 5,
