@@ -55,13 +55,20 @@ export function compareUtf8(a: string, b: string): number {
 
 /** The names of a label set in Go's string order, as Alertmanager sorts them. */
 export function sortedLabelNames(labels: Labels): string[] {
-  const names = Object.keys(labels).sort();
+  const names = Object.keys(labels);
+  // Sets usually come sorted (Prometheus sends them so): checking is cheaper than sorting.
+  if (!isAscending(names)) names.sort();
   for (const name of names) {
     for (let i = 0; i < name.length; i++) {
       if (name.charCodeAt(i) >= 0xd800) return names.sort(compareUtf8);
     }
   }
   return names;
+}
+
+function isAscending(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (!(names[i - 1]! < names[i]!)) return false;
+  return true;
 }
 
 const printableAt = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/uy;

@@ -159,24 +159,10 @@ export function goJsonString(text: string): string {
   return `${out}${text.slice(start)}"`;
 }
 
-const SURROGATE = /[\ud800-\udfff]/;
-
-/**
- * The names of a label set in Go's order. Sets usually come sorted (Prometheus sends them so):
- * checking that is cheaper than sorting, and UTF-16 order is Go's byte order without surrogates.
- */
-function goOrderedNames(labels: Labels): string[] {
-  const names = Object.keys(labels);
-  for (let i = 1; i < names.length; i++) {
-    if (!(names[i - 1]! < names[i]!)) return sortedLabelNames(labels);
-  }
-  return names.some((name) => SURROGATE.test(name)) ? sortedLabelNames(labels) : names;
-}
-
 /** A `map[string]string` as Go encodes it: keys in byte order. */
 function goJsonMap(labels: Labels): string {
   let out = '{';
-  for (const name of goOrderedNames(labels)) {
+  for (const name of sortedLabelNames(labels)) {
     if (out.length > 1) out += ',';
     out += `${goJsonString(name)}:${goJsonString(labels[name]!)}`;
   }
